@@ -1,0 +1,252 @@
+"""The demo programme: ten real Gelderland villages, spread over the four steps, each with a
+history (votes, consent, mBc, steering group, meetings, line scores, safeguarding, budget)
+and a few pilots that trip alerts. All people and notes are fictional. Deterministic for a
+given `today` (seeded random)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dorp.method import LINES
+
+PROGRAMME_NAME = "Dorp als Verzorgingshuis Gelderland (demo)"
+
+# village, municipality, CBS code of the municipality, population, lat, lon
+VILLAGES = [
+    ("Vorden", "Bronckhorst", "GM1876", 8700, 52.105, 6.312),
+    ("Hengelo (Gld)", "Bronckhorst", "GM1876", 9000, 52.050, 6.308),
+    ("Zelhem", "Bronckhorst", "GM1876", 6800, 52.007, 6.347),
+    ("Laren", "Lochem", "GM0262", 3300, 52.195, 6.365),
+    ("Winssen", "Beuningen", "GM0209", 3000, 51.870, 5.696),
+    ("Ewijk", "Beuningen", "GM0209", 3500, 51.875, 5.741),
+    ("Heteren", "Overbetuwe", "GM1734", 5600, 51.957, 5.757),
+    ("Doornspijk", "Elburg", "GM0230", 2700, 52.419, 5.817),
+    ("Kootwijkerbroek", "Barneveld", "GM0203", 6600, 52.150, 5.666),
+    ("Gendringen", "Oude IJsselstreek", "GM1509", 4500, 51.873, 6.376),
+    ("Dinxperlo", "Aalten", "GM0197", 7600, 51.862, 6.490),
+    ("Beesd", "West Betuwe", "GM1960", 3600, 51.888, 5.193),
+    ("Wekerom", "Ede", "GM0228", 2600, 52.109, 5.702),
+    ("Lunteren", "Ede", "GM0228", 14000, 52.084, 5.620),
+]
+
+
+@dataclass
+class Plan:
+    """The story of one demo pilot."""
+
+    village: str
+    months: int             # months since the start meeting
+    step: int
+    status: str = "active"
+    willingness: int = 4
+    ability: int = 3
+    consent: tuple[str, ...] = ("municipality", "community")
+    presented: tuple[str, ...] = ("village", "municipality")
+    members: tuple[str, ...] = ("municipality", "community", "support", "care")
+    satisfaction: list[tuple[int, int]] = field(default_factory=list)  # last meetings
+    trend: dict[str, int] = field(default_factory=dict)  # line -> end score
+    drop: dict[str, tuple[int, int]] = field(default_factory=dict)  # line -> (before, last)
+    exit_plan: bool = False
+    modes: tuple[str, ...] = ()
+    quiet_days: int = 10    # days since the last recorded thing
+    rivals: tuple[str, ...] = ()
+    override: bool = False
+
+
+PLANS = [
+    Plan("Vorden", 22, 4, willingness=4, ability=4, modes=("facilitate",), exit_plan=True,
+         satisfaction=[(4, 4), (4, 5)], trend={ln: 4 for ln in LINES}, rivals=("Hengelo (Gld)", "Zelhem")),
+    Plan("Winssen", 26, 4, status="completed", willingness=5, ability=4, modes=("facilitate",),
+         exit_plan=True, satisfaction=[(4, 4), (5, 4)], quiet_days=40,
+         trend={"broad_support": 4, "target_group": 4, "village_strength": 5,
+                "informal_formal": 4, "safeguarding": 4}, rivals=("Ewijk",)),
+    Plan("Laren", 18, 4, willingness=3, ability=2, modes=("support",),
+         satisfaction=[(4, 3), (3, 3)],
+         trend={"target_group": 3, "village_strength": 3, "informal_formal": 3, "safeguarding": 2},
+         drop={"broad_support": (4, 2)}),
+    Plan("Heteren", 14, 4, willingness=2, ability=4, modes=("motivate", "support"),
+         satisfaction=[(4, 3), (4, 2)], trend={ln: 3 for ln in LINES}),
+    Plan("Doornspijk", 9, 3, willingness=4, ability=3, satisfaction=[(3, 4), (4, 4)]),
+    Plan("Kootwijkerbroek", 8, 3, willingness=3, ability=4, members=("community", "support"),
+         satisfaction=[(3, 3)]),
+    Plan("Gendringen", 5, 2, willingness=4, ability=2, presented=("village",)),
+    Plan("Dinxperlo", 6, 2, willingness=2, ability=2),
+    Plan("Wekerom", 3, 2, willingness=3, ability=3, consent=("municipality",), presented=(),
+         rivals=("Lunteren",)),
+    Plan("Beesd", 5, 1, consent=("municipality",), quiet_days=130),
+]
+
+FIRST = ["Anneke", "Henk", "Marieke", "Gerrit", "Ilse", "Jan", "Truus", "Wim", "Sandra",
+         "Bert", "Fenna", "Joost", "Hanneke", "Dirk", "Ria", "Kees", "Lotte", "Evert"]
+LAST = ["de Vries", "Jansen", "Bosman", "Wolters", "Kamphuis", "Hendriks", "Nijhof",
+        "ter Horst", "Arendsen", "Willemsen", "van Dijk", "Gerritsen", "Roelofs", "Harmsen"]
+ROLE = {"municipality": ("wethouder zorg", "Gemeente"), "community": ("voorzitter dorpsraad", "Dorpsraad"),
+        "support": ("adviseur", "Spectrum"), "care": ("wijkverpleegkundige", "Thuiszorg")}
+OPPORTUNITIES = ["Actief dorpshuis met vrijwilligers", "Sterke verenigingen",
+                 "Huisarts denkt mee", "Woningcorporatie wil seniorenwoningen bouwen"]
+RESISTANCES = ["Vrijwilligers zijn overbelast", "Wantrouwen richting gemeente",
+               "Weinig jongeren in het dorp"]
+INITIATIVES = [("Samen eten in het dorpshuis", "exploitation"), ("Vervoer op maat", "idea"),
+               ("Dorpsondersteuner", "conservation"), ("Klussendienst", "reorganisation"),
+               ("Koffieochtend", "decay")]
+
+
+def _month(d: date, n: int) -> date:
+    """The same day n months later (clamped to the 28th to stay valid)."""
+    y, m = divmod(d.month - 1 + n, 12)
+    return date(d.year + y, m + 1, min(d.day, 28))
+
+
+def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
+    """The demo programme as exchange tables (see dorp.sheets)."""
+    rnd = random.Random(seed)
+    t: dict[str, list[dict]] = {name: [] for name in (
+        "programme", "villages", "pilots", "votes", "start_meetings", "consent", "mbc",
+        "mbc_effects", "partners", "steering_members", "steering_meetings", "actions",
+        "line_scores", "working_modes", "initiatives", "safeguarding", "budget", "step_moves")}
+    start = _month(today, -30)
+    t["programme"].append({"name": PROGRAMME_NAME, "funder": "Provincie Gelderland",
+                           "start_date": start, "end_date": _month(today, 18), "is_demo": True})
+    for name, mun, cbs, pop, lat, lon in VILLAGES:
+        t["villages"].append({"village": name, "municipality": mun, "cbs_code": cbs,
+                              "population": pop, "lat": lat, "lon": lon})
+    t["budget"] += [
+        {"village": None, "category": "Programmaleiding en coaching", "source": "province",
+         "period": start, "budgeted": 180000.0, "spent": 121500.0},
+        {"village": None, "category": "Kennisdeling en evaluatie", "source": "province",
+         "period": start, "budgeted": 40000.0, "spent": 18250.0},
+    ]
+    people = iter(f"{f} {l}" for f in FIRST for l in LAST[::-1])
+    quiet_end = {}
+    for p in PLANS:
+        mun = next(v[1] for v in VILLAGES if v[0] == p.village)
+        end = today - timedelta(days=p.quiet_days)   # last recorded activity
+        s = min(_month(today, -p.months), end)
+        quiet_end[p.village] = end
+        started = s
+        t["pilots"].append({
+            "village": p.village, "step": p.step, "status": p.status, "started_on": started,
+            "progress_text": f"{p.village} zit in stap {p.step}. " + (
+                "De werkgroepen draaien zelfstandig." if p.step == 4 else "De voorbereiding loopt."),
+            "lessons": "Vroeg investeren in de relatie met de dorpsraad loont." if p.step >= 3 else None,
+        })
+        # Step 1: start meeting, pitches, vote.
+        seats = 1
+        t["start_meetings"].append({"meeting_date": s, "municipality": mun,
+                                    "residents_present": rnd.randint(25, 70), "seats": seats,
+                                    "note": "Goede opkomst; veel energie in de zaal."})
+        t["votes"].append({"meeting_date": s, "municipality": mun, "village": p.village,
+                           "votes": rnd.randint(25, 40), "chosen": True,
+                           "pitch_note": f"{p.village} wil ouderen langer thuis laten wonen."})
+        for r in p.rivals:
+            t["votes"].append({"meeting_date": s, "municipality": mun, "village": r,
+                               "votes": rnd.randint(8, 22), "chosen": False,
+                               "pitch_note": f"{r} ziet kansen in het dorpshuis."})
+        moves = [(None, 1, None, "active", s, "Gekozen bij de startbijeenkomst")]
+        for i, party in enumerate(p.consent):
+            t["consent"].append({"village": p.village, "party": party,
+                                 "given_on": s + timedelta(days=10 + 7 * i),
+                                 "given_by": "College van B&W" if party == "municipality" else "Dorpsraad"})
+        if p.step >= 2:
+            moves.append((1, 2, "active", "active", min(_month(s, 1), end),
+                          "Beide partijen willen" if len(p.consent) == 2 else "Gestart in afwachting van de dorpsraad"))
+            a_on = min(_month(s, 2), end) if p.step >= 3 else end - timedelta(days=20)
+            trail = [(max(1, p.willingness - 1), p.ability)] if p.step >= 3 else []
+            for k, (w, a) in enumerate(trail + [(p.willingness, p.ability)]):
+                on = a_on - timedelta(days=30 * (len(trail) - k))
+                last = k == len(trail)
+                t["mbc"].append({
+                    "village": p.village, "assessed_on": on, "willingness": w, "ability": a,
+                    "source": "residents", "willingness_source": "residents",
+                    "ability_source": "professionals",
+                    "willingness_evidence": "Keukentafelgesprekken met bewoners",
+                    "ability_evidence": "Inschatting van het wijkteam",
+                    "opportunities": "\n".join(rnd.sample(OPPORTUNITIES, 2)),
+                    "resistances": "\n".join(rnd.sample(RESISTANCES, 2)),
+                    "presented_village_on": on + timedelta(days=14) if last and "village" in p.presented else None,
+                    "presented_municipality_on": on + timedelta(days=21) if last and "municipality" in p.presented else None,
+                    "may_ok": True, "may_note": "Past binnen de wet, niet voor eigen gewin, voor alle bewoners.",
+                })
+            t["mbc_effects"].append({"village": p.village, "assessed_on": a_on,
+                                     "stakeholder": "Gemeente", "investment_kind": "money",
+                                     "amount": 15000.0, "expected_effect": "Minder inzet van formele zorg",
+                                     "beneficiary": "Gemeente"})
+            for ptype, formal in (("dorpshuis", False), ("huisarts", True), ("thuiszorg", True),
+                                  ("verenigingen", False)):
+                t["partners"].append({"village": p.village, "partner_type": ptype,
+                                      "name": f"{ptype.capitalize()} {p.village}", "formal": formal})
+        if p.step >= 3:
+            moves.append((2, 3, "active", "active", min(_month(s, 3), end), "mBc is go en gepresenteerd"))
+            for party in p.members:
+                role, org = ROLE[party]
+                nm = next(people)
+                t["steering_members"].append({
+                    "village": p.village, "name": nm, "organisation": f"{org} {mun if party == 'municipality' else p.village}",
+                    "party": party, "role": role,
+                    "email": nm.lower().replace(" ", ".") + "@example.nl",
+                    "from_date": _month(s, 3)})
+            first_meeting = _month(s, 4)
+            n = max(len(p.satisfaction), (end - first_meeting).days // 61 + 1)
+            sats = [(rnd.choice([3, 4]), rnd.choice([3, 4]))] * (n - len(p.satisfaction)) + p.satisfaction
+            for k, (ms, cs) in enumerate(sats):
+                held = end - timedelta(days=61 * (n - 1 - k))
+                t["steering_meetings"].append({
+                    "village": p.village, "date": held, "municipality_satisfaction": ms,
+                    "community_satisfaction": cs, "decisions": "Werkgroepen gaan door; budget vrijgegeven.",
+                    "notes": "Besproken: voortgang werkgroepen en zorgen over vrijwilligers."})
+                if k == len(sats) - 1:
+                    t["actions"].append({"village": p.village, "meeting_date": held,
+                                         "description": "Uitnodiging bewonersavond versturen",
+                                         "who": "Dorpsraad", "due_on": held + timedelta(days=30), "done": False})
+                    t["actions"].append({"village": p.village, "meeting_date": held,
+                                         "description": "Verslag delen met de gemeente",
+                                         "who": "Spectrum", "due_on": held + timedelta(days=14), "done": True})
+        if p.step >= 4:
+            s4 = min(_month(s, 6), end)
+            moves.append((3, 4, "active", "active", s4, "Stuurgroep compleet en tevreden"))
+            for mode in p.modes:
+                t["working_modes"].append({"village": p.village, "mode": mode, "started_on": s4,
+                                           "reason": "Past bij bereidheid en bekwaamheid uit de mBc"})
+            months = max(1, (end.year - s4.year) * 12 + end.month - s4.month)
+            for ln in LINES:
+                goal = p.trend.get(ln, 3)
+                scores = [max(1, min(5, round(2 + (goal - 2) * (k + 1) / months + rnd.choice([-0.4, 0, 0.4]))))
+                          for k in range(months)]
+                if ln in p.drop:
+                    scores[-2:] = list(p.drop[ln])
+                for k, sc in enumerate(scores):
+                    on = end - timedelta(days=30 * (months - 1 - k))
+                    t["line_scores"].append({"village": p.village, "line": ln, "date": on, "score": sc,
+                                             "note": "Maandelijkse meting", "source": "professionals"})
+            for name, phase in rnd.sample(INITIATIVES, 3):
+                t["initiatives"].append({"village": p.village, "name": name, "phase": phase,
+                                         "description": f"{name} in {p.village}", "since": s4})
+            if p.exit_plan:
+                t["safeguarding"].append({"village": p.village, "exit_date": _month(today, 3 if p.status == "active" else -1),
+                                          "successor": f"Stichting Zorg {p.village}",
+                                          "handed_over": "Coördinatie vrijwilligers, contacten met zorgpartijen",
+                                          "notes": "Overdracht besproken in de stuurgroep."})
+            if p.status == "completed":
+                moves.append((4, 4, "active", "completed", end, "Borging geregeld; Spectrum trekt zich terug"))
+        for frm, to, fst, tst, on, why in moves:
+            t["step_moves"].append({"village": p.village, "from_step": frm, "to_step": to,
+                                    "from_status": fst, "to_status": tst, "moved_on": on,
+                                    "moved_by": "Ilse Kamphuis", "reason": why, "override": False})
+        for src, amount in (("province", 30000.0), ("municipality", 20000.0), ("other", 5000.0)):
+            spent_share = min(1.0, p.months / 24)
+            t["budget"].append({"village": p.village, "category": "Uitvoering pilot", "source": src,
+                                "period": started, "budgeted": amount,
+                                "spent": round(amount * spent_share * rnd.uniform(0.7, 1.0), 2)})
+    return {name: pd.DataFrame(rows) for name, rows in t.items() if rows}
+
+
+# Accounts created with the demo programme (README and `make run` print these).
+DEMO_ACCOUNTS = (
+    ("leider", "demo-leider", "lead", ()),
+    ("stuurgroep-vorden", "demo-vorden", "steering", ("Vorden",)),
+    ("provincie", "demo-provincie", "funder", ()),
+)

@@ -1,0 +1,103 @@
+"""The method's vocabulary: steps, lines, working modes, parties, phases.
+
+Source: ../shared/seed/000_258159f2a27b481a.txt ("Het wiel opnieuw uitvinden", Spectrum).
+Each constant cites the passage it comes from. Labels (Dutch and English) live in the
+catalogs under dorp/locales; the keys are built from these codes ("line.broad_support").
+"""
+
+from __future__ import annotations
+
+# "Methodiek: Dorp als Verzorgingshuis" - "Het proces verloopt in vier stappen."
+#   Stap 1: Gemeente en dorpsgemeenschap willen; Stap 2: De Maatschappelijke Businesscase (mBc);
+#   Stap 3: Formeren van een stuurgroep; Stap 4: Projectuitvoering.
+STEPS: tuple[int, ...] = (1, 2, 3, 4)
+
+# Life-cycle of a pilot (INTERFACES.md, status JSON). "completed" is reached by a move with
+# its own entry criteria (safeguarding plan + safeguarding score >= 3).
+STATUSES: tuple[str, ...] = ("active", "paused", "stopped", "completed")
+
+# "Een vijftal lijnen komt in alle projecten terug": 1. Breed draagvlak in het dorp,
+# 2. De doelgroep betrokken, 3. Uitgaan van de kracht van het dorp,
+# 4. Koppeling informeel / formeel, 5. Borging.
+LINES: tuple[str, ...] = (
+    "broad_support",
+    "target_group",
+    "village_strength",
+    "informal_formal",
+    "safeguarding",
+)
+
+# Chapter 4.2 "Vier ankerpunten om zelforganisatie te bevorderen", figuur 2:
+# faciliteren, motiveren, ondersteunen of niets dan wel zelf doen.
+MODES: tuple[str, ...] = ("facilitate", "motivate", "support", "none")
+
+# Stap 1: "het is dus van belang dat deze beide partijen allebei positief staan".
+CONSENT_PARTIES: tuple[str, ...] = ("municipality", "community")
+
+# Stap 3: "in een stuurgroep beide partijen aanwezig"; plus the support organisation,
+# care parties and others who often sit in (INTERFACES.md steering_members.party).
+MEMBER_PARTIES: tuple[str, ...] = ("municipality", "community", "support", "care", "other")
+
+# Chapter 3.4: three sources when judging a village - statistics, the eyes and ears of
+# professionals, and residents themselves.
+SOURCES: tuple[str, ...] = ("statistics", "professionals", "residents")
+
+# Chapter 2.4, figuur 1 "Een nieuwe kijk op zelforganisatie": idee -> uitvoering
+# (exploitatie, conservering, verval, reorganisatie) -> insluiting; or an initiative ends.
+PHASES: tuple[str, ...] = (
+    "idea",
+    "exploitation",
+    "conservation",
+    "decay",
+    "reorganisation",
+    "enclosure",
+    "ended",
+)
+
+# The figure of partners around a village on the method's page (residents, a social core
+# team - "sociaal kernteam" - and professionals).
+PARTNER_TYPES: tuple[str, ...] = (
+    "gemeente",
+    "dorpsgemeenschap",
+    "dorpshuis",
+    "dorpsraad",
+    "burgerinitiatief",
+    "sociaal_netwerk",
+    "mantelzorger",
+    "woningcorporatie",
+    "thuiszorg",
+    "ondernemers",
+    "verenigingen",
+    "kerk",
+    "welzijn_zorg",
+    "huisarts",
+    "vervoersorganisaties",
+)
+
+# Effects table of the mBc: what a stakeholder invests.
+INVESTMENT_KINDS: tuple[str, ...] = ("money", "hours", "in_kind")
+
+# Budget sources (INTERFACES.md budget sheet).
+BUDGET_SOURCES: tuple[str, ...] = ("province", "municipality", "other")
+
+# Scores are whole numbers 1..5; a dimension counts as present at 3 or more (INTERFACES.md).
+SCORE_MIN, SCORE_MAX, PRESENT_AT = 1, 5, 3
+SCORES: tuple[int, ...] = tuple(range(SCORE_MIN, SCORE_MAX + 1))
+
+# Alert codes (INTERFACES.md), in the order a lead should read them.
+ALERTS: tuple[str, ...] = (
+    "mbc_no_go",
+    "gate_unmet",
+    "consent_missing",
+    "steering_incomplete",
+    "steering_dissatisfied",
+    "line_low",
+    "line_declining",
+    "no_exit_plan",
+    "stale",
+)
+
+# "stale": an active pilot with nothing recorded in the 90 days before today.
+STALE_DAYS = 90
+
+ROLES: tuple[str, ...] = ("lead", "steering", "funder")

@@ -1,0 +1,159 @@
+"""Loading and reading whole programmes as exchange tables (demo, import, export).
+
+Tables refer to villages and municipalities by name, as the exchange workbook does; the
+SQL here resolves names to ids. Loading is all-or-nothing in one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+
+from dorp.access import User, require
+from dorp.db import Db, Tx
+from dorp.sheets import BY_NAME, SHEETS
+
+# Tables emptied by a replace, children first.
+DATA_TABLES = (
+    "actions", "mbc_effects", "pitches", "start_meetings", "consent", "mbc", "partners",
+    "steering_members", "steering_meetings", "line_scores", "working_modes", "initiatives",
+    "safeguarding", "budget", "step_moves", "user_villages", "pilots", "villages",
+    "municipalities", "programme",
+)
+
+# INSERT ... SELECT per sheet; `src` is the registered DataFrame (all sheet columns present).
+_V = "JOIN villages v ON v.name = src.village"
+LOAD_SQL: dict[str, list[str]] = {
+    "programme": ["""INSERT INTO programme (name, funder, start_date, end_date, is_demo)
+        SELECT name, funder, start_date, end_date, coalesce(is_demo, FALSE) FROM src"""],
+    "villages": [
+        """INSERT INTO municipalities (name) SELECT DISTINCT municipality FROM src
+           WHERE municipality NOT IN (SELECT name FROM municipalities)""",
+        """INSERT INTO villages (name, municipality_id, cbs_code, population, lat, lon)
+           SELECT src.village, m.id, src.cbs_code, src.population, src.lat, src.lon
+           FROM src JOIN municipalities m ON m.name = src.municipality""",
+    ],
+    "pilots": [f"""INSERT INTO pilots (village_id, step, status, started_on, progress_text, lessons)
+        SELECT v.id, src.step, src.status, src.started_on, src.progress_text, src.lessons
+        FROM src {_V}"""],
+    "start_meetings": ["""INSERT INTO municipalities (name) SELECT DISTINCT municipality FROM src
+           WHERE municipality NOT IN (SELECT name FROM municipalities)""",
+        """INSERT INTO start_meetings (municipality_id, meeting_date, residents_present, seats,
+           tie_decision, tie_reason, note)
+        SELECT m.id, src.meeting_date, src.residents_present, src.seats, src.tie_decision,
+               src.tie_reason, src.note
+        FROM src JOIN municipalities m ON m.name = src.municipality"""],
+    "votes": [
+        """INSERT INTO start_meetings (municipality_id, meeting_date)
+           SELECT DISTINCT m.id, src.meeting_date FROM src
+           JOIN municipalities m ON m.name = src.municipality
+           WHERE NOT EXISTS (SELECT 1 FROM start_meetings s
+                             WHERE s.municipality_id = m.id AND s.meeting_date = src.meeting_date)""",
+        f"""INSERT INTO pitches (meeting_id, village_id, votes, chosen, pitch_note)
+           SELECT s.id, v.id, src.votes, coalesce(src.chosen, FALSE), src.pitch_note
+           FROM src {_V}
+           JOIN municipalities m ON m.name = src.municipality
+           JOIN start_meetings s ON s.municipality_id = m.id AND s.meeting_date = src.meeting_date""",
+    ],
+    "consent": [f"""INSERT INTO consent (village_id, party, given_on, given_by)
+        SELECT v.id, src.party, src.given_on, src.given_by FROM src {_V}"""],
+    "mbc": [f"""INSERT INTO mbc (village_id, assessed_on, willingness, ability, source,
+            opportunities, resistances, presented_village_on, presented_municipality_on, may_ok,
+            may_note, willingness_source, willingness_evidence, ability_source, ability_evidence)
+        SELECT v.id, src.assessed_on, src.willingness, src.ability, src.source, src.opportunities,
+               src.resistances, src.presented_village_on, src.presented_municipality_on,
+               src.may_ok, src.may_note, src.willingness_source, src.willingness_evidence,
+               src.ability_source, src.ability_evidence
+        FROM src {_V}"""],
+    "mbc_effects": [f"""INSERT INTO mbc_effects (mbc_id, stakeholder, investment_kind, amount,
+            expected_effect, beneficiary)
+        SELECT b.id, src.stakeholder, src.investment_kind, src.amount, src.expected_effect,
+               src.beneficiary
+        FROM src {_V} JOIN mbc b ON b.village_id = v.id AND b.assessed_on = src.assessed_on"""],
+    "partners": [f"""INSERT INTO partners (village_id, partner_type, name, formal, note)
+        SELECT v.id, src.partner_type, src.name, src.formal, src.note FROM src {_V}"""],
+    "steering_members": [f"""INSERT INTO steering_members (village_id, name, organisation, party,
+            role, email, from_date, until_date)
+        SELECT v.id, src.name, src.organisation, src.party, src.role, src.email, src.from_date,
+               src.until_date FROM src {_V}"""],
+    "steering_meetings": [f"""INSERT INTO steering_meetings (village_id, held_on,
+            municipality_satisfaction, community_satisfaction, decisions, notes)
+        SELECT v.id, src.date, src.municipality_satisfaction, src.community_satisfaction,
+               src.decisions, src.notes FROM src {_V}"""],
+    "actions": [f"""INSERT INTO actions (meeting_id, village_id, description, who, due_on, done)
+        SELECT sm.id, v.id, src.description, src.who, src.due_on, coalesce(src.done, FALSE)
+        FROM src {_V} JOIN steering_meetings sm ON sm.village_id = v.id
+             AND sm.held_on = src.meeting_date"""],
+    "line_scores": [f"""INSERT INTO line_scores (village_id, line, scored_on, score, note,
+            evidence, source)
+        SELECT v.id, src.line, src.date, src.score, src.note, src.evidence, src.source
+        FROM src {_V}"""],
+    "working_modes": [f"""INSERT INTO working_modes (village_id, mode, started_on, ended_on, reason)
+        SELECT v.id, src.mode, src.started_on, src.ended_on, src.reason FROM src {_V}"""],
+    "initiatives": [f"""INSERT INTO initiatives (village_id, name, phase, description, since)
+        SELECT v.id, src.name, src.phase, src.description, src.since FROM src {_V}"""],
+    "safeguarding": [f"""INSERT INTO safeguarding (village_id, exit_date, successor, notes,
+            handed_over)
+        SELECT v.id, src.exit_date, src.successor, src.notes, src.handed_over FROM src {_V}"""],
+    "budget": ["""INSERT INTO budget (village_id, category, source, period, budgeted, spent)
+        SELECT v.id, src.category, src.source, src.period, src.budgeted, src.spent
+        FROM src LEFT JOIN villages v ON v.name = src.village"""],
+    "step_moves": [f"""INSERT INTO step_moves (village_id, from_step, to_step, from_status,
+            to_status, moved_on, moved_by, reason, override)
+        SELECT v.id, src.from_step, src.to_step, src.from_status, src.to_status, src.moved_on,
+               src.moved_by, src.reason, coalesce(src.override, FALSE) FROM src {_V}"""],
+}
+
+# Load order: parents before children.
+LOAD_ORDER = ("programme", "villages", "pilots", "start_meetings", "votes", "consent", "mbc",
+              "mbc_effects", "partners", "steering_members", "steering_meetings", "actions",
+              "line_scores", "working_modes", "initiatives", "safeguarding", "budget",
+              "step_moves")
+assert set(LOAD_ORDER) == set(BY_NAME) == set(LOAD_SQL)
+
+
+def _complete(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """All columns of the sheet present (missing optional ones as empty)."""
+    df = df.copy()
+    for c in BY_NAME[name].columns:
+        if c not in df.columns:
+            df[c] = None
+    return df[list(BY_NAME[name].columns)]
+
+
+def clear(tx: Tx) -> None:
+    for t in DATA_TABLES:
+        tx.execute(f"DELETE FROM {t}")
+
+
+def load(tx: Tx, tables: dict[str, pd.DataFrame],
+         progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Insert every given sheet (already validated) inside the caller's transaction."""
+    counts: dict[str, int] = {}
+    for name in LOAD_ORDER:
+        df = tables.get(name)
+        if df is None or df.empty:
+            continue
+        src = _complete(name, df)
+        tx.cur.register("src", src)
+        try:
+            for sql in LOAD_SQL[name]:
+                tx.execute(sql)
+        finally:
+            tx.cur.unregister("src")
+        counts[name] = len(src)
+        if progress:
+            progress(name, len(src))
+    tx.log("import", after={"rows": counts})
+    return counts
+
+
+def replace_all(db: Db, user: User, tables: dict[str, pd.DataFrame], replace: bool,
+                progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Load tables into the database in one transaction; `replace` empties it first."""
+    require(user, "exchange")
+    with db.tx(user.username) as tx:
+        if replace:
+            clear(tx)
+        return load(tx, tables, progress)

@@ -1,0 +1,41 @@
+"""`dorp status --json`: the computed state of every pilot (INTERFACES.md schema).
+No personal data: no names of people, no notes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dorp import rules
+from dorp.access import User
+from dorp.db import Db
+from dorp.method import LINES
+from dorp.repo import pilots, programme
+
+
+def pilot_status(f: rules.PilotFacts, today: date) -> dict:
+    m = f.latest_meeting
+    return {
+        "village": f.village,
+        "municipality": f.municipality,
+        "step": f.step,
+        "status": f.status,
+        "mbc": {"willingness": f.willingness, "ability": f.ability, "verdict": f.verdict},
+        "advised_mode": rules.advised_mode(f.willingness, f.ability),
+        "modes": list(f.modes),
+        "steering_group": {
+            "has_municipality": "municipality" in f.member_parties,
+            "has_community": "community" in f.member_parties,
+            "both_satisfied": None if m is None else rules.both_satisfied(m.municipality, m.community),
+        },
+        "lines": {ln: f.latest_line(ln) for ln in LINES},
+        "alerts": rules.alerts(f, today),
+    }
+
+
+def status(db: Db, user: User, today: date) -> dict:
+    prog = programme.get(db, user)
+    items = [pilot_status(f, today) for _, f in pilots.facts(db, user, today)]
+    return {
+        "programme": {"name": prog["name"] if prog else "", "pilots": len(items)},
+        "pilots": items,
+    }

@@ -1,0 +1,195 @@
+"""Shared fixtures: temporary databases (empty / demo), AppTest as a role, and a real
+Streamlit server with Debian's chromium for browser tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dorp import demo
+from dorp.access import SYSTEM, User
+from dorp.db import Db, open_db
+from dorp.repo import bulk, users
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = date(2026, 11, 29)  # "today" of every test with demo data
+ARTIFACTS = ROOT / "tests" / "artifacts"   # screenshots (git-ignored; README images in docs/)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def load_demo(db: Db, today: date = AS_OF) -> None:
+    bulk.replace_all(db, SYSTEM, demo.build(today), replace=False)
+    for username, password, role, villages in demo.DEMO_ACCOUNTS:
+        users.add(db, SYSTEM, username, role, password, villages)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """A demo database built once per session; tests get copies."""
+    path = tmp_path_factory.mktemp("template") / "demo.duckdb"
+    db = open_db(path)
+    load_demo(db)
+    db.con.close()
+    return path
+
+
+def _reset_streamlit_caches() -> None:
+    import streamlit as st
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def db_path(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "dorp.duckdb"
+    monkeypatch.setenv("DORP_DB", str(path))
+    monkeypatch.setenv("DORP_TODAY", AS_OF.isoformat())
+    _reset_streamlit_caches()
+    yield path
+    _reset_streamlit_caches()
+
+
+@pytest.fixture
+def empty_db(db_path) -> Db:
+    db = open_db(db_path)
+    yield db
+    db.con.close()
+
+
+@pytest.fixture
+def demo_db(db_path, demo_template) -> Db:
+    shutil.copy(demo_template, db_path)
+    db = open_db(db_path)
+    yield db
+    db.con.close()
+
+
+def user_of(db: Db, username: str) -> User:
+    u = users.load(db, username)
+    assert u is not None, username
+    return u
+
+
+LEAD = "leider"
+STEERING = "stuurgroep-vorden"
+FUNDER = "provincie"
+
+
+@pytest.fixture
+def app_as(demo_db):
+    """app_as("leider", page="pages/x.py") -> a run AppTest logged in as that user.
+    The app shares the test's connection through the cache (one connection per process)."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(username: str | None, page: str | None = None, lang: str = "nl", **state):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        if username:
+            at.session_state["user"] = user_of(demo_db, username)
+        at.session_state["lang"] = lang
+        for k, v in state.items():
+            at.session_state[k] = v
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        return at
+
+    return make
+
+
+# --- browser ----------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, db_file: Path, port: int):
+        self.url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "DORP_DB": str(db_file), "DORP_TODAY": AS_OF.isoformat()}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+             "--server.port", str(port), "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        import urllib.request
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/_stcore/health", timeout=1)
+                return
+            except Exception:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(self.proc.stderr.read().decode())
+                time.sleep(0.3)
+        raise RuntimeError("streamlit did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def start_server(tmp_path_factory, demo_template, name: str = "server") -> Server:
+    db_file = tmp_path_factory.mktemp(name) / "dorp.duckdb"
+    shutil.copy(demo_template, db_file)
+    return Server(db_file, free_port())
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, demo_template):
+    """A fresh Streamlit server on a free port with a copy of the demo database."""
+    srv = start_server(tmp_path_factory, demo_template)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which("chromium"):
+        pytest.fail("Debian's chromium is missing: run `make test` (it installs it).")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+    pg = ctx.new_page()
+    pg.set_default_timeout(30000)
+    yield pg
+    ctx.close()
+
+
+def login(page, base_url: str, username: str, password: str) -> None:
+    page.goto(base_url)
+    page.get_by_role("textbox", name="Gebruikersnaam").fill(username)
+    page.get_by_role("textbox", name="Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Uitloggen").wait_for()
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+PASSWORDS = {u: p for u, p, _, _ in demo.DEMO_ACCOUNTS}

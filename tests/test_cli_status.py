@@ -1,0 +1,86 @@
+"""`dorp demo` and `dorp status --json` against INTERFACES.md."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from dorp.method import ALERTS, LINES, MODES
+
+AS_OF = "2026-11-29"
+
+
+def run(env, *args, input=None):
+    return subprocess.run([sys.executable, "-m", "dorp.cli", *args], env=env, input=input,
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def status(tmp_path_factory):
+    env = {"DORP_DB": str(tmp_path_factory.mktemp("cli") / "d.duckdb"), "DORP_TODAY": AS_OF}
+    r = run(env, "demo")
+    assert r.returncode == 0, r.stderr
+    assert "leider / demo-leider" in r.stdout
+    r = run(env, "status", "--json", "--as-of", AS_OF)
+    assert r.returncode == 0, r.stderr
+    return env, json.loads(r.stdout)
+
+
+def test_schema_matches_interfaces(status):
+    _, data = status
+    assert set(data) == {"programme", "pilots"}
+    assert data["programme"]["pilots"] == len(data["pilots"]) == 10
+    for p in data["pilots"]:
+        assert set(p) == {"village", "municipality", "step", "status", "mbc", "advised_mode",
+                          "modes", "steering_group", "lines", "alerts"}
+        assert p["step"] in (1, 2, 3, 4)
+        assert p["status"] in ("active", "paused", "stopped", "completed")
+        assert set(p["mbc"]) == {"willingness", "ability", "verdict"}
+        assert p["mbc"]["verdict"] in ("go", "no_go", "pending")
+        assert p["advised_mode"] in (*MODES, None)
+        assert all(m in MODES for m in p["modes"])
+        assert set(p["steering_group"]) == {"has_municipality", "has_community", "both_satisfied"}
+        assert set(p["lines"]) == set(LINES)
+        assert p["alerts"] == sorted(p["alerts"]) and set(p["alerts"]) <= set(ALERTS)
+
+
+def test_demo_spreads_over_steps_and_trips_alerts(status):
+    _, data = status
+    assert {p["step"] for p in data["pilots"]} == {1, 2, 3, 4}
+    tripped = {a for p in data["pilots"] for a in p["alerts"]}
+    assert {"mbc_no_go", "consent_missing", "gate_unmet", "steering_incomplete",
+            "steering_dissatisfied", "line_low", "line_declining", "no_exit_plan", "stale"} <= tripped
+    by = {p["village"]: p for p in data["pilots"]}
+    assert by["Dinxperlo"]["mbc"]["verdict"] == "no_go"
+    assert by["Vorden"]["advised_mode"] == "facilitate" and by["Vorden"]["alerts"] == []
+    assert by["Laren"]["lines"]["broad_support"] == 2
+
+
+def test_no_personal_data_in_status(status):
+    env, data = status
+    text = json.dumps(data, ensure_ascii=False)
+    r = run(env, "status", "--json")  # names of demo people must not leak
+    for person in ("Kamphuis", "@example.nl", "Besproken", "Keukentafel"):
+        assert person not in text
+
+
+def test_as_of_moves_today(status):
+    env, _ = status
+    later = json.loads(run(env, "status", "--json", "--as-of", "2027-12-31").stdout)
+    assert all("stale" in p["alerts"] for p in later["pilots"] if p["status"] == "active")
+
+
+def test_usage_errors_exit_2_without_traceback(status):
+    env, _ = status
+    for args in (["status"], ["status", "--json", "--as-of", "gisteren"], ["bestaatniet"]):
+        r = run(env, *args)
+        assert r.returncode == 2, args
+        assert "Traceback" not in r.stderr
+
+
+def test_demo_refuses_non_empty_database(status):
+    env, _ = status
+    r = run(env, "demo")
+    assert r.returncode == 1 and "niet leeg" in r.stderr
+    assert run(env, "demo", "--if-empty").returncode == 0
