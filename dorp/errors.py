@@ -3,3 +3,14 @@
 
 class Refused(Exception):
     """The input was refused; the message lists every problem (CLI exit code 1)."""
+
+
+class Invalid(ValueError):
+    """Form or record input refused by the server-side checks.
+
+    `problems` maps a field name to a Dutch message, shown next to that field; nothing was
+    written."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))

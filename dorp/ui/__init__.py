@@ -8,8 +8,9 @@ from datetime import date  # noqa: F401  (type of today())
 import streamlit as st
 
 from dorp import config, i18n
-from dorp.access import User, can, role_can
-from dorp.db import Db, DatabaseLocked, open_db
+from dorp.access import AccessDenied, User, can, role_can
+from dorp.db import Db, DatabaseLocked, StaleVersion, open_db
+from dorp.errors import Invalid
 from dorp.repo import programme, users
 
 
@@ -30,8 +31,45 @@ def db() -> Db:
 
 
 def after_write() -> None:
-    """Call after every successful write: cached views must never show stale data."""
+    """Called after every successful write: cached views must never show stale data."""
     st.cache_data.clear()
+
+
+def write(action, success: str | None = None):
+    """Run a data-layer write and answer the user in Dutch. Returns the action's result,
+    or None when it was refused (the form keeps the user's input: nothing is cleared).
+
+    - Invalid: each problem is shown (pages may also show e.problems next to fields, via
+      the returned None and st.session_state["form_errors"]);
+    - StaleVersion: who changed it and when; the input stays on screen to re-apply;
+    - AccessDenied: a refusal.
+    """
+    st.session_state["form_errors"] = {}
+    try:
+        result = action()
+    except Invalid as e:
+        st.session_state["form_errors"] = e.problems
+        st.error(t("app.invalid"))
+        for msg in e.problems.values():
+            st.error(msg)
+        return None
+    except StaleVersion as e:
+        st.warning(str(e))
+        return None
+    except AccessDenied as e:
+        st.error(str(e))
+        return None
+    after_write()
+    if success:
+        st.toast(success)
+    return result
+
+
+def field_error(name: str) -> None:
+    """Show the server's message for one field, next to that field."""
+    msg = st.session_state.get("form_errors", {}).get(name)
+    if msg:
+        st.error(msg)
 
 
 def today() -> date:
