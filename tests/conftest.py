@@ -106,6 +106,23 @@ def app_as(demo_db):
     return make
 
 
+def chart_spec(el) -> dict:
+    """The Vega-Lite spec of an AppTest chart element."""
+    import json
+    return json.loads(el.proto.spec)
+
+
+def chart_data(el):
+    """The data of an AppTest chart element (Streamlit sends it Arrow-encoded) as a DataFrame;
+    with several datasets, concatenated."""
+    import pandas as pd
+    import pyarrow as pa
+    frames = [pa.ipc.open_stream(ds.data.data).read_pandas() for ds in el.proto.datasets]
+    if el.proto.data.data:
+        frames.append(pa.ipc.open_stream(el.proto.data.data).read_pandas())
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
 # --- browser ----------------------------------------------------------------------------------
 
 def free_port() -> int:
