@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DORP_DB ?= data/dorp.duckdb
 
-.PHONY: install run test bench chromium clean
+.PHONY: install run test bench chromium screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 of nieuwer is nodig")'
@@ -31,6 +31,10 @@ test: install chromium
 
 bench: install chromium
 	$(BIN)/python -m dorp.bench
+
+# Copy the screenshots the browser tests just took into docs/ (for the README).
+screenshots:
+	mkdir -p docs/screenshots && cp tests/artifacts/*.png docs/screenshots/
 
 clean:
 	rm -rf $(VENV) *.egg-info
