@@ -1,0 +1,446 @@
+"""The funder's view: aggregate queries only (issue 7).
+
+The province co-finances the programme and "never needs, and must never see, personal data
+of residents" (DOMAIN.md, "Who uses the tool"). Every query here therefore selects only
+pilot-level facts (village, municipality, step, status, dates), scores, money and counts,
+and the two texts the lead writes *for the funder* (pilots.progress_text, pilots.lessons).
+No query in this module reads a column holding a person's name, an e-mail address or an
+internal note (steering_members.name/email, *.note(s), decisions, evidence, pitch_note...);
+tests/test_funder_privacy.py checks both the SQL text and the results.
+
+The funder page (pages/financiers.py), the PDF report and the Excel summary (dorp/report.py)
+all call `view()` below, so they always show the same figures.
+
+Counts of people, and the cells of the five lines' distribution, go through `suppress()`:
+a count of 1 to 4 is shown as "<5" (small-cell suppression).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dorp import i18n
+from dorp.access import User, require
+from dorp.db import Db
+from dorp.method import BUDGET_SOURCES, LINES, SCORES
+
+# --- small-cell suppression -----------------------------------------------------------------
+
+SUPPRESS_BELOW = 5
+SUPPRESSED = "<5"
+
+
+def suppress(n, lang: str = i18n.DEFAULT_LANG) -> str:
+    """A count for display: 1..4 -> "<5"; 0 and 5 or more as the number (Dutch format).
+
+    Zero is shown: it identifies no one, and "<5" for an empty cell would hide that nothing
+    happened. None (unknown) shows as "–"."""
+    if n is None or (isinstance(n, float) and pd.isna(n)):
+        return "–"
+    n = int(n)
+    if 0 < n < SUPPRESS_BELOW:
+        return SUPPRESSED
+    return i18n.fmt_number(n, lang)
+
+
+# --- periods --------------------------------------------------------------------------------
+
+PERIOD_KINDS = ("quarter", "half", "year", "programme")
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str    # quarter | half | year | programme
+    start: date
+    end: date    # inclusive
+
+    def cutoff(self, today: date) -> date:
+        """The last day that counts: the period's end, or today while it is running."""
+        return min(self.end, today)
+
+
+def _period_containing(kind: str, day: date) -> Period:
+    if kind == "quarter":
+        m = 3 * ((day.month - 1) // 3) + 1
+        start = date(day.year, m, 1)
+        nxt = date(day.year + (m + 3 > 12), (m + 2) % 12 + 1, 1)
+    elif kind == "half":
+        m = 1 if day.month <= 6 else 7
+        start = date(day.year, m, 1)
+        nxt = date(day.year + (m == 7), 7 if m == 1 else 1, 1)
+    elif kind == "year":
+        start, nxt = date(day.year, 1, 1), date(day.year + 1, 1, 1)
+    else:
+        raise ValueError(kind)
+    return Period(kind, start, nxt - timedelta(days=1))
+
+
+def periods(kind: str, first: date | None, today: date, last: date | None = None) -> list[Period]:
+    """The periods of `kind` from the one containing today back to the one containing
+    `first` (the programme's start), latest first. "programme": one period, start to end."""
+    first = first or today
+    if kind == "programme":
+        return [Period("programme", first, max(last or today, today))]
+    out, p = [], _period_containing(kind, today)
+    while p.end >= first:
+        out.append(p)
+        p = _period_containing(kind, p.start - timedelta(days=1))
+    return out or [_period_containing(kind, today)]
+
+
+def period_label(p: Period, lang: str = i18n.DEFAULT_LANG) -> str:
+    if p.kind == "quarter":
+        return i18n.t("funder.label_quarter", lang, n=(p.start.month - 1) // 3 + 1, year=p.start.year)
+    if p.kind == "half":
+        return i18n.t("funder.label_half", lang, n=1 if p.start.month == 1 else 2, year=p.start.year)
+    if p.kind == "year":
+        return i18n.t("funder.label_year", lang, year=p.start.year)
+    return i18n.t("funder.label_programme", lang, start=i18n.fmt_date(p.start, lang, "long"),
+                  end=i18n.fmt_date(p.end, lang, "long"))
+
+
+# --- stages ---------------------------------------------------------------------------------
+
+# Where a pilot stands, for the funder: its step, or "completed" / "stopped".
+STAGES: tuple[str, ...] = ("1", "2", "3", "4", "completed", "stopped")
+
+
+def stage_label(stage: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    return i18n.t(f"funder.stage_{stage}", lang)
+
+
+_STAGE_SQL = ("CASE WHEN {s} = 'completed' THEN 'completed' WHEN {s} = 'stopped' THEN 'stopped'"
+              " ELSE CAST({p} AS VARCHAR) END")
+
+# The stage of every pilot on each given day, from its timeline (step_moves). A pilot without
+# any recorded move (e.g. imported without a timeline) counts at its current step from its
+# start date on. Parameters: the list of days, then the village filter.
+_STAGES_ON_SQL = f"""
+WITH days AS (SELECT unnest(?::DATE[]) AS day),
+moved AS (
+    SELECT d.day, s.village_id,
+           arg_max(s.to_step, (s.moved_on, s.id)) AS step,
+           arg_max(s.to_status, (s.moved_on, s.id)) AS status
+    FROM days d JOIN step_moves s ON s.moved_on <= d.day
+    GROUP BY d.day, s.village_id),
+unmoved AS (
+    SELECT d.day, p.village_id, p.step, p.status
+    FROM days d JOIN pilots p ON coalesce(p.started_on, DATE '1900-01-01') <= d.day
+    WHERE NOT EXISTS (SELECT 1 FROM step_moves s WHERE s.village_id = p.village_id)),
+pilot_stage AS (SELECT * FROM moved UNION ALL SELECT * FROM unmoved)
+SELECT ps.day, {_STAGE_SQL.format(s='ps.status', p='ps.step')} AS stage, count(*) AS n
+FROM pilot_stage ps JOIN pilots p ON p.village_id = ps.village_id
+WHERE TRUE {{vf}}
+GROUP BY ALL ORDER BY day, stage
+"""
+
+
+def _vf(village_id: int | None, column: str) -> tuple[str, list]:
+    return ("", []) if village_id is None else (f" AND {column} = ?", [village_id])
+
+
+def month_ends(first: date, last: date) -> list[date]:
+    """The last day of every month from `first`'s month to `last`'s, and `last` itself."""
+    out, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        nxt = date(y + (m == 12), m % 12 + 1, 1)
+        out.append(min(nxt - timedelta(days=1), last))
+        y, m = nxt.year, nxt.month
+    return out
+
+
+def stages_on(db: Db, user: User, days: list[date], village_id: int | None = None) -> pd.DataFrame:
+    """Pilots per stage on each day: columns day, stage, n (all stages, zeros included)."""
+    require(user, "view_funder")
+    vf, params = _vf(village_id, "p.village_id")
+    got = db.df(_STAGES_ON_SQL.format(vf=vf), [list(days), *params])
+    full = pd.MultiIndex.from_product([list(days), list(STAGES)], names=["day", "stage"])
+    if not got.empty:
+        got["day"] = pd.to_datetime(got["day"]).dt.date
+        got = got.set_index(["day", "stage"])["n"]
+    else:
+        got = pd.Series(dtype="int64")
+    out = got.reindex(full, fill_value=0).reset_index(name="n")
+    out["n"] = out["n"].astype(int)
+    return out
+
+
+# --- the five lines -------------------------------------------------------------------------
+
+_LATEST_LINES_SQL = """
+SELECT ls.village_id, ls.line, arg_max(ls.score, (ls.scored_on, ls.id)) AS score
+FROM line_scores ls JOIN pilots p ON p.village_id = ls.village_id
+WHERE ls.scored_on <= ? {vf}
+GROUP BY ls.village_id, ls.line
+"""
+
+
+def lines_distribution(db: Db, user: User, cutoff: date, village_id: int | None = None
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The latest score of every pilot on each line (as of `cutoff`), aggregated:
+    (counts: line, score, n for every line x score 1..5; stats: line, pilots, min, median,
+    mean, max). Never per pilot: only distributions leave this function."""
+    require(user, "view_funder")
+    vf, params = _vf(village_id, "p.village_id")
+    latest = db.df(_LATEST_LINES_SQL.format(vf=vf), [cutoff, *params])
+    full = pd.MultiIndex.from_product([list(LINES), list(SCORES)], names=["line", "score"])
+    counts = (latest.groupby(["line", "score"]).size() if not latest.empty
+              else pd.Series(dtype="int64")).reindex(full, fill_value=0).reset_index(name="n")
+    counts["n"] = counts["n"].astype(int)
+    rows = []
+    for ln in LINES:
+        s = latest.loc[latest["line"] == ln, "score"] if not latest.empty else pd.Series(dtype=float)
+        rows.append({"line": ln, "pilots": int(s.size),
+                     "min": int(s.min()) if s.size else None,
+                     "median": float(s.median()) if s.size else None,
+                     "mean": round(float(s.mean()), 2) if s.size else None,
+                     "max": int(s.max()) if s.size else None})
+    return counts, pd.DataFrame(rows)
+
+
+# --- budget ---------------------------------------------------------------------------------
+
+_BUDGET_SQL = """
+SELECT b.source, b.category, b.village_id IS NULL AS programme_level,
+       sum(b.budgeted)::DOUBLE AS budgeted, sum(b.spent)::DOUBLE AS spent
+FROM budget b
+WHERE (b.period IS NULL OR b.period <= ?) {vf}
+GROUP BY ALL
+"""
+
+
+def budget(db: Db, user: User, cutoff: date, village_id: int | None = None
+           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Budget against spending, cumulative up to `cutoff` (lines whose period starts on or
+    before it; lines without a period always count).
+
+    Returns (by_source: source, budgeted, spent, spent_share, budget_share - one row per
+    source and a total row with source "total"; by_category: level, category, source,
+    budgeted, spent). For one village: only that pilot's lines."""
+    require(user, "view_funder")
+    vf, params = _vf(village_id, "b.village_id")
+    raw = db.df(_BUDGET_SQL.format(vf=vf), [cutoff, *params])
+    by = (raw.groupby("source")[["budgeted", "spent"]].sum() if not raw.empty
+          else pd.DataFrame(columns=["budgeted", "spent"], dtype=float))
+    by = by.reindex(list(BUDGET_SOURCES), fill_value=0.0).astype(float)
+    total_b, total_s = float(by["budgeted"].sum()), float(by["spent"].sum())
+    by.loc["total"] = [total_b, total_s]
+    by = by.reset_index(names="source")
+    by["spent_share"] = [s / b if b else None for b, s in zip(by["budgeted"], by["spent"])]
+    by["budget_share"] = [b / total_b if total_b else None for b in by["budgeted"]]
+    cat = (raw.assign(level=raw["programme_level"].map({True: "programme", False: "pilots"}))
+           .groupby(["level", "category", "source"], as_index=False)[["budgeted", "spent"]].sum()
+           .sort_values(["level", "category", "source"], ascending=[False, True, True])
+           if not raw.empty else
+           pd.DataFrame(columns=["level", "category", "source", "budgeted", "spent"]))
+    return by, cat.reset_index(drop=True)
+
+
+_BUDGET_PILOTS_SQL = """
+SELECT v.name AS village, sum(b.budgeted)::DOUBLE AS budgeted, sum(b.spent)::DOUBLE AS spent
+FROM budget b JOIN villages v ON v.id = b.village_id
+WHERE (b.period IS NULL OR b.period <= ?) {vf}
+GROUP BY v.name ORDER BY v.name
+"""
+
+
+def budget_by_pilot(db: Db, user: User, cutoff: date, village_id: int | None = None) -> pd.DataFrame:
+    """Budgeted and spent per pilot (all sources), cumulative up to `cutoff`."""
+    require(user, "view_funder")
+    vf, params = _vf(village_id, "b.village_id")
+    return db.df(_BUDGET_PILOTS_SQL.format(vf=vf), [cutoff, *params])
+
+
+# --- milestones -----------------------------------------------------------------------------
+
+# The first date each pilot reached each stage, from its timeline.
+_MILESTONES_SQL = f"""
+SELECT v.name AS village, m.name AS municipality,
+       {_STAGE_SQL.format(s='s.to_status', p='s.to_step')} AS stage,
+       min(s.moved_on) AS reached_on
+FROM step_moves s
+JOIN pilots p ON p.village_id = s.village_id
+JOIN villages v ON v.id = s.village_id
+JOIN municipalities m ON m.id = v.municipality_id
+WHERE s.moved_on <= ? AND s.to_status <> 'paused' {{vf}}
+GROUP BY ALL
+ORDER BY reached_on, village
+"""
+
+
+def milestones(db: Db, user: User, period: Period, today: date,
+               village_id: int | None = None) -> pd.DataFrame:
+    """Every stage each pilot reached up to the period's cut-off (village, municipality,
+    stage, reached_on, in_period). "How far are the pilots" over time, with true dates."""
+    require(user, "view_funder")
+    vf, params = _vf(village_id, "p.village_id")
+    cutoff = period.cutoff(today)
+    df = db.df(_MILESTONES_SQL.format(vf=vf), [cutoff, *params])
+    if df.empty:
+        return pd.DataFrame(columns=["village", "municipality", "stage", "reached_on", "in_period"])
+    df["reached_on"] = pd.to_datetime(df["reached_on"]).dt.date
+    df["in_period"] = [period.start <= d <= cutoff for d in df["reached_on"]]
+    return df
+
+
+# --- per pilot: the funder's own texts ------------------------------------------------------
+
+_PILOTS_SQL = f"""
+SELECT v.id AS village_id, v.name AS village, m.name AS municipality,
+       {_STAGE_SQL.format(s='p.status', p='p.step')} AS stage, p.started_on,
+       p.progress_text, p.lessons
+FROM pilots p
+JOIN villages v ON v.id = p.village_id
+JOIN municipalities m ON m.id = v.municipality_id
+WHERE TRUE {{vf}}
+ORDER BY v.name
+"""
+
+
+def pilot_texts(db: Db, user: User, village_id: int | None = None) -> pd.DataFrame:
+    """Per pilot: village, municipality, stage, start, and the progress text and lessons the
+    lead wrote for the funder (never the internal notes)."""
+    require(user, "view_funder")
+    vf, params = _vf(village_id, "p.village_id")
+    return db.df(_PILOTS_SQL.format(vf=vf), params)
+
+
+def villages(db: Db, user: User) -> dict[int, str]:
+    """Village id -> name of every pilot (for the village filter)."""
+    require(user, "view_funder")
+    return {r["id"]: r["name"] for r in db.rows(
+        "SELECT v.id, v.name FROM pilots p JOIN villages v ON v.id = p.village_id ORDER BY v.name")}
+
+
+def village_id_by_name(db: Db, user: User, name: str) -> int | None:
+    require(user, "view_funder")
+    return db.scalar("SELECT v.id FROM pilots p JOIN villages v ON v.id = p.village_id"
+                     " WHERE lower(v.name) = lower(?)", [name.strip()])
+
+
+# --- people, as counts only -----------------------------------------------------------------
+
+_PEOPLE_SQL = """
+SELECT
+  (SELECT coalesce(sum(sm.residents_present), 0) FROM start_meetings sm
+    WHERE sm.meeting_date <= $1 AND sm.id IN (
+      SELECT pi.meeting_id FROM pitches pi JOIN pilots p ON p.village_id = pi.village_id
+      WHERE pi.chosen {vf})) AS residents_at_start,
+  (SELECT count(*) FROM steering_members s JOIN pilots p ON p.village_id = s.village_id
+    WHERE (s.from_date IS NULL OR s.from_date <= $1)
+      AND (s.until_date IS NULL OR s.until_date >= $1) {vf_s}) AS steering_members,
+  (SELECT count(*) FROM initiatives i JOIN pilots p ON p.village_id = i.village_id
+    WHERE coalesce(i.since, DATE '1900-01-01') <= $1
+      AND i.phase IN ('exploitation', 'conservation', 'reorganisation') {vf_s}) AS initiatives
+"""
+
+
+def people_counts(db: Db, user: User, cutoff: date, village_id: int | None = None) -> dict:
+    """How many people took part (counts only; shown through `suppress`)."""
+    require(user, "view_funder")
+    vf = "" if village_id is None else " AND p.village_id = $2"
+    params = [cutoff] + ([] if village_id is None else [village_id])
+    return db.one(_PEOPLE_SQL.format(vf=vf, vf_s=vf), params)
+
+
+# --- everything at once: what the page, the PDF and the Excel summary show --------------------
+
+@dataclass
+class FunderView:
+    programme: dict
+    period: Period
+    today: date
+    village: str | None
+    stages_now: pd.DataFrame          # stage, n
+    stages_over_time: pd.DataFrame    # day, stage, n
+    line_counts: pd.DataFrame         # line, score, n
+    line_stats: pd.DataFrame          # line, pilots, min, median, mean, max
+    budget_by_source: pd.DataFrame    # source (+ total), budgeted, spent, spent_share, budget_share
+    budget_by_category: pd.DataFrame  # level, category, source, budgeted, spent
+    budget_by_pilot: pd.DataFrame     # village, budgeted, spent
+    milestones: pd.DataFrame          # village, municipality, stage, reached_on, in_period
+    pilots: pd.DataFrame              # village, municipality, stage, started_on, progress_text, lessons
+    people: dict = field(default_factory=dict)
+
+    @property
+    def cutoff(self) -> date:
+        return self.period.cutoff(self.today)
+
+    def figures(self) -> dict:
+        """The summary figures (raw numbers; see `summary_rows` for display)."""
+        now = self.stages_now.set_index("stage")["n"]
+        total = self.budget_by_source.set_index("source").loc["total"]
+        prov = self.budget_by_source.set_index("source").loc["province"]
+        return {
+            "pilots": int(now.sum()),
+            "in_execution": int(now.get("4", 0)),
+            "completed": int(now.get("completed", 0)),
+            "milestones_in_period": int(self.milestones["in_period"].sum())
+            if not self.milestones.empty else 0,
+            "budgeted": float(total["budgeted"]),
+            "spent": float(total["spent"]),
+            "spent_share": total["spent_share"],
+            "province_share": prov["budget_share"],
+            "residents_at_start": int(self.people.get("residents_at_start") or 0),
+            "steering_members": int(self.people.get("steering_members") or 0),
+            "initiatives": int(self.people.get("initiatives") or 0),
+        }
+
+    def summary_rows(self, lang: str = i18n.DEFAULT_LANG) -> list[tuple[str, str]]:
+        """(label, formatted value) of each summary figure: the same on page, PDF and Excel.
+        Counts of people are suppressed below 5."""
+        f = self.figures()
+        t = lambda k: i18n.t(f"funder.fig_{k}", lang)  # noqa: E731
+        return [
+            (t("pilots"), i18n.fmt_number(f["pilots"], lang)),
+            (t("in_execution"), i18n.fmt_number(f["in_execution"], lang)),
+            (t("completed"), i18n.fmt_number(f["completed"], lang)),
+            (t("milestones_in_period"), i18n.fmt_number(f["milestones_in_period"], lang)),
+            (t("budgeted"), i18n.fmt_money(f["budgeted"], lang)),
+            (t("spent"), i18n.fmt_money(f["spent"], lang)),
+            (t("spent_share"), i18n.fmt_percent(f["spent_share"], lang)),
+            (t("province_share"), i18n.fmt_percent(f["province_share"], lang)),
+            (t("residents_at_start"), suppress(f["residents_at_start"], lang)),
+            (t("steering_members"), suppress(f["steering_members"], lang)),
+            (t("initiatives"), suppress(f["initiatives"], lang)),
+        ]
+
+    def line_table(self, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+        """Lines x scores with suppressed counts, plus the mean: for tables."""
+        wide = self.line_counts.pivot(index="line", columns="score", values="n").reindex(list(LINES))
+        out = pd.DataFrame({"line": [i18n.label("line", ln, lang) for ln in LINES]})
+        for s in SCORES:
+            out[str(s)] = [suppress(v, lang) for v in wide[s]]
+        stats = self.line_stats.set_index("line").reindex(list(LINES))
+        out["mean"] = [i18n.fmt_number(m, lang, 1) if m is not None and not pd.isna(m) else "–"
+                       for m in stats["mean"]]
+        return out
+
+
+def view(db: Db, user: User, period: Period, today: date,
+         village_id: int | None = None) -> FunderView:
+    """All aggregates of the funder's view for one period (and optionally one pilot)."""
+    require(user, "view_funder")
+    prog = db.one("SELECT name, funder, start_date, end_date FROM programme ORDER BY id LIMIT 1") or {}
+    cutoff = period.cutoff(today)
+    first = prog.get("start_date") or period.start
+    over_time = stages_on(db, user, month_ends(min(first, cutoff), cutoff), village_id)
+    now = over_time[over_time["day"] == over_time["day"].max()][["stage", "n"]].reset_index(drop=True)
+    counts, stats = lines_distribution(db, user, cutoff, village_id)
+    by_source, by_cat = budget(db, user, cutoff, village_id)
+    name = None
+    if village_id is not None:
+        name = villages(db, user).get(village_id)
+    return FunderView(
+        programme=prog, period=period, today=today, village=name,
+        stages_now=now, stages_over_time=over_time,
+        line_counts=counts, line_stats=stats,
+        budget_by_source=by_source, budget_by_category=by_cat,
+        budget_by_pilot=budget_by_pilot(db, user, cutoff, village_id),
+        milestones=milestones(db, user, period, today, village_id),
+        pilots=pilot_texts(db, user, village_id),
+        people=people_counts(db, user, cutoff, village_id),
+    )

@@ -1,0 +1,344 @@
+"""The funder's progress report: a Dutch PDF (fpdf2) and an Excel summary (openpyxl).
+
+Both are built from one `dorp.repo.funder.view(...)`, the same aggregates the funder page
+shows, so page, PDF and workbook always agree. The charts are the page's Altair charts,
+rendered to PNG offline with vl-convert.
+
+fpdf2's built-in fonts lack the euro sign (STACK-NOTES.md "Reports"), so the report embeds
+the Bitstream Vera TrueType fonts that the reportlab package ships (free licence, in the
+wheel: no system font, no download).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from dorp import i18n
+from dorp.charts import funder as funder_charts
+from dorp.method import LINES, SCORES
+from dorp.repo.funder import FunderView, period_label, stage_label
+
+PDF_MIME = "application/pdf"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def font_paths() -> tuple[Path, Path]:
+    """(regular, bold) Bitstream Vera TTFs shipped inside the reportlab wheel."""
+    import reportlab
+    folder = Path(reportlab.__file__).parent / "fonts"
+    return folder / "Vera.ttf", folder / "VeraBd.ttf"
+
+
+def chart_png(chart, scale: float = 2.0) -> bytes:
+    """An Altair chart as PNG bytes (offline, vl-convert)."""
+    import vl_convert as vlc
+    return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+
+
+def chart_pngs(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> list[tuple[str, bytes]]:
+    """(title, PNG) of each chart of the view, as on the funder page."""
+    t = lambda k, **kw: i18n.t(f"funder.{k}", lang, **kw)  # noqa: E731
+    return [
+        (t("stages_now"), chart_png(funder_charts.stages_now(view.stages_now, lang))),
+        (t("stages_over_time"), chart_png(funder_charts.stages_over_time(view.stages_over_time, lang))),
+        (t("lines"), chart_png(funder_charts.lines(view.line_stats, lang))),
+        (t("budget"), chart_png(funder_charts.budget(view.budget_by_source, lang))),
+    ]
+
+
+def file_stem(view: FunderView) -> str:
+    """A file name for downloads: voortgangsrapportage-<village-or-programme>-<cutoff>."""
+    what = (view.village or "programma").lower().replace(" ", "-").replace("(", "").replace(")", "")
+    return f"voortgangsrapportage-{what}-{view.cutoff.isoformat()}"
+
+
+# --- tables shared by the PDF and the workbook ------------------------------------------------
+
+def tables(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> dict[str, pd.DataFrame]:
+    """The summary tables, with translated headers and display values (suppressed counts
+    of people as "<5"). Keys are the catalog keys of the sheet names."""
+    t = lambda k: i18n.t(f"funder.{k}", lang)  # noqa: E731
+    src_label = lambda s: t(f"source_{s}")  # noqa: E731
+    summary = pd.DataFrame(view.summary_rows(lang), columns=[t("col_figure"), t("col_value")])
+    stages = pd.DataFrame({t("col_stage"): view.stages_now["stage"].map(lambda s: stage_label(s, lang)),
+                           t("col_pilots"): view.stages_now["n"].astype(int)})
+    over = view.stages_over_time.pivot(index="day", columns="stage", values="n").reset_index()
+    over.columns = [t("col_date") if c == "day" else stage_label(c, lang) for c in over.columns]
+    lines = view.line_table(lang).rename(columns={"line": t("col_line"), "mean": t("col_mean")})
+    bs = view.budget_by_source
+    by_source = pd.DataFrame({
+        t("col_source"): bs["source"].map(src_label),
+        t("col_budgeted"): bs["budgeted"].round(2),
+        t("col_spent"): bs["spent"].round(2),
+        t("col_spent_share"): bs["spent_share"].map(lambda x: i18n.fmt_percent(x, lang)),
+        t("col_budget_share"): bs["budget_share"].map(lambda x: i18n.fmt_percent(x, lang)),
+    })
+    bc = view.budget_by_category
+    by_cat = pd.DataFrame({
+        t("col_level"): bc["level"].map(lambda s: t(f"level_{s}")),
+        t("col_category"): bc["category"],
+        t("col_source"): bc["source"].map(src_label),
+        t("col_budgeted"): bc["budgeted"].astype(float).round(2),
+        t("col_spent"): bc["spent"].astype(float).round(2),
+    })
+    bp = view.budget_by_pilot
+    by_pilot = pd.DataFrame({t("col_village"): bp["village"], t("col_budgeted"): bp["budgeted"].round(2),
+                             t("col_spent"): bp["spent"].round(2)})
+    ms = view.milestones
+    milestones = pd.DataFrame({
+        t("col_reached_on"): ms["reached_on"],
+        t("col_village"): ms["village"],
+        t("col_municipality"): ms["municipality"],
+        t("col_stage"): ms["stage"].map(lambda s: stage_label(s, lang)),
+    })[ms["in_period"].astype(bool).to_numpy()] if not ms.empty else pd.DataFrame(
+        columns=[t("col_reached_on"), t("col_village"), t("col_municipality"), t("col_stage")])
+    pl = view.pilots
+    pilots = pd.DataFrame({
+        t("col_village"): pl["village"], t("col_municipality"): pl["municipality"],
+        t("col_stage"): pl["stage"].map(lambda s: stage_label(s, lang)),
+        t("col_started_on"): pl["started_on"],
+        t("progress"): pl["progress_text"].fillna(""), t("lessons"): pl["lessons"].fillna(""),
+    })
+    return {"report.sheet_summary": summary, "report.sheet_stages": stages,
+            "report.sheet_over_time": over, "report.sheet_lines": lines,
+            "report.sheet_budget": by_source, "report.sheet_budget_lines": by_cat,
+            "report.sheet_budget_pilots": by_pilot, "report.sheet_milestones": milestones,
+            "report.sheet_pilots": pilots}
+
+
+# --- Excel ------------------------------------------------------------------------------------
+
+def build_xlsx(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> bytes:
+    """The summary tables as a workbook, one sheet per table (money as numbers in €)."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    buf = io.BytesIO()
+    money_cols = {i18n.t("funder.col_budgeted", lang), i18n.t("funder.col_spent", lang)}
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        head = pd.DataFrame([
+            (i18n.t("report.title", lang), view.programme.get("name", "")),
+            (i18n.t("funder.period", lang), period_label(view.period, lang)),
+            (i18n.t("funder.village", lang), view.village or i18n.t("funder.all_villages", lang)),
+            (i18n.t("funder.col_date", lang), i18n.fmt_date(view.today, lang, "long")),
+        ])
+        for key, df in tables(view, lang).items():
+            name = i18n.t(key, lang)[:31]
+            start = 0
+            if key == "report.sheet_summary":
+                head.to_excel(xw, sheet_name=name, index=False, header=False)
+                start = len(head) + 1
+            df.to_excel(xw, sheet_name=name, index=False, startrow=start)
+            ws = xw.sheets[name]
+            for j, col in enumerate(df.columns, start=1):
+                letter = get_column_letter(j)
+                ws[f"{letter}{start + 1}"].font = Font(bold=True)
+                width = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)])
+                ws.column_dimensions[letter].width = min(60, max(10, width + 2))
+                if col in money_cols:
+                    for row in ws.iter_rows(min_row=start + 2, min_col=j, max_col=j):
+                        for cell in row:
+                            cell.number_format = '€ #,##0.00'
+    return buf.getvalue()
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+def _pdf_class():
+    from fpdf import FPDF
+
+    class ReportPdf(FPDF):
+        footer_text = ""
+        cover = True
+
+        def footer(self):
+            if self.page_no() == 1:
+                return
+            self.set_y(-14)
+            self.set_font("Vera", "", 8)
+            self.set_text_color(110, 110, 110)
+            self.cell(0, 8, self.footer_text.format(n=self.page_no(), total="{nb}"), align="C")
+            self.set_text_color(0, 0, 0)
+
+    return ReportPdf
+
+
+def build_pdf(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> bytes:
+    """The progress report: cover (programme, period, date), summary, charts, budget table,
+    milestones, a page per pilot with its progress text and lessons; page numbers."""
+    from fpdf.fonts import FontFace
+
+    t = lambda k, **kw: i18n.t(f"report.{k}", lang, **kw)  # noqa: E731
+    ft = lambda k, **kw: i18n.t(f"funder.{k}", lang, **kw)  # noqa: E731
+    money = lambda x: i18n.fmt_money(x, lang)  # noqa: E731
+    regular, bold = font_paths()
+    pdf = _pdf_class()(format="A4")
+    pdf.footer_text = t("page", n="{n}", total="{total}")
+    pdf.set_title(f"{t('title')} – {view.programme.get('name', '')}")
+    pdf.set_author(view.programme.get("funder") or "")
+    pdf.add_font("Vera", "", str(regular))
+    pdf.add_font("Vera", "B", str(bold))
+    pdf.set_margins(18, 18, 18)
+    pdf.set_auto_page_break(True, margin=20)
+    head_style = FontFace(emphasis="BOLD", fill_color=(225, 235, 245))
+
+    def h1(text: str) -> None:
+        pdf.set_font("Vera", "B", 16)
+        pdf.set_text_color(0, 70, 130)
+        pdf.multi_cell(0, 9, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
+        pdf.ln(2)
+
+    def h2(text: str) -> None:
+        pdf.set_font("Vera", "B", 12)
+        pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+
+    def para(text: str, size: int = 10) -> None:
+        pdf.set_font("Vera", "", size)
+        pdf.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+
+    def table(rows: list[list[str]], widths: tuple[int, ...], align_right: set[int] = frozenset()):
+        pdf.set_font("Vera", "", 9)
+        aligns = tuple("RIGHT" if i in align_right else "LEFT" for i in range(len(widths)))
+        with pdf.table(col_widths=widths, text_align=aligns, headings_style=head_style,
+                       line_height=5.5, padding=1.2) as tb:
+            for r in rows:
+                row = tb.row()
+                for v in r:
+                    row.cell(str(v))
+        pdf.ln(3)
+
+    # Cover.
+    pdf.add_page()
+    pdf.ln(45)
+    pdf.set_font("Vera", "B", 26)
+    pdf.set_text_color(0, 70, 130)
+    pdf.multi_cell(0, 12, t("title"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Vera", "", 14)
+    pdf.multi_cell(0, 8, t("subtitle"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.ln(10)
+    pdf.set_font("Vera", "", 12)
+    lines = [t("programme", name=view.programme.get("name", ""))]
+    if view.village:
+        lines.append(t("village", name=view.village))
+    lines.append(t("period", label=period_label(view.period, lang)))
+    if view.programme.get("funder"):
+        lines.append(t("funder", funder=view.programme["funder"]))
+    lines.append(t("made_on", date=i18n.fmt_date(view.today, lang, "long")))
+    for ln in lines:
+        pdf.multi_cell(0, 8, ln, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(-60)
+    pdf.set_font("Vera", "", 9)
+    pdf.set_text_color(90, 90, 90)
+    pdf.multi_cell(0, 5, t("privacy"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+
+    # Summary.
+    f = view.figures()
+    pdf.add_page()
+    h1(t("summary"))
+    para(t("summary_text", date=i18n.fmt_date(view.cutoff, lang, "long"),
+           pilots=i18n.fmt_number(f["pilots"], lang), execution=i18n.fmt_number(f["in_execution"], lang),
+           completed=i18n.fmt_number(f["completed"], lang),
+           milestones=i18n.fmt_number(f["milestones_in_period"], lang),
+           budgeted=money(f["budgeted"]), spent=money(f["spent"]),
+           share=i18n.fmt_percent(f["spent_share"], lang)))
+    table([[ft("col_figure"), ft("col_value")], *[list(r) for r in view.summary_rows(lang)]],
+          (110, 64), {1})
+    h2(ft("stages_now"))
+    table([[ft("col_stage"), ft("col_pilots")],
+           *[[stage_label(s, lang), i18n.fmt_number(n, lang)]
+             for s, n in zip(view.stages_now["stage"], view.stages_now["n"])]], (110, 64), {1})
+    # Charts.
+    pdf.add_page()
+    h1(t("charts"))
+    for i, (title, png) in enumerate(chart_pngs(view, lang)):
+        if i == 2:
+            pdf.add_page()
+        h2(title)
+        pdf.image(io.BytesIO(png), w=150)
+        pdf.ln(3)
+        if i == 2:
+            lt = view.line_table(lang)
+            table([[ft("col_line"), *[str(s) for s in SCORES], ft("col_mean")],
+                   *[[r["line"], *[r[str(s)] for s in SCORES], r["mean"]] for _, r in lt.iterrows()]],
+                  (60, 16, 16, 16, 16, 16, 34), {1, 2, 3, 4, 5, 6})
+            para(ft("lines_caption"), 8)
+
+    # Budget.
+    pdf.add_page()
+    h1(t("budget"))
+    para(ft("budget_caption", date=i18n.fmt_date(view.cutoff, lang, "long")), 9)
+    bs = view.budget_by_source
+    table([[ft("col_source"), ft("col_budgeted"), ft("col_spent"), ft("col_spent_share"),
+            ft("col_budget_share")],
+           *[[ft(f"source_{r.source}"), money(r.budgeted), money(r.spent),
+              i18n.fmt_percent(r.spent_share, lang), i18n.fmt_percent(r.budget_share, lang)]
+             for r in bs.itertuples()]], (34, 38, 38, 30, 34), {1, 2, 3, 4})
+    h2(ft("budget_lines"))
+    bc = view.budget_by_category
+    table([[ft("col_level"), ft("col_category"), ft("col_source"), ft("col_budgeted"), ft("col_spent")],
+           *[[ft(f"level_{r.level}"), r.category, ft(f"source_{r.source}"), money(r.budgeted),
+              money(r.spent)] for r in bc.itertuples()]], (24, 62, 28, 30, 30), {3, 4})
+    if not view.village and not view.budget_by_pilot.empty:
+        h2(ft("budget_pilots"))
+        bp = view.budget_by_pilot
+        table([[ft("col_village"), ft("col_budgeted"), ft("col_spent")],
+               *[[r.village, money(r.budgeted), money(r.spent)] for r in bp.itertuples()]],
+              (74, 50, 50), {1, 2})
+
+    # Milestones.
+    pdf.add_page()
+    h1(t("milestones"))
+    para(t("period", label=period_label(view.period, lang)), 9)
+    ms = view.milestones
+    inp = ms[ms["in_period"].astype(bool)] if not ms.empty else ms
+    if inp.empty:
+        para(ft("milestones_none"))
+    else:
+        table([[ft("col_reached_on"), ft("col_village"), ft("col_municipality"), ft("col_stage")],
+               *[[i18n.fmt_date(r.reached_on, lang), r.village, r.municipality,
+                  stage_label(r.stage, lang)] for r in inp.itertuples()]], (32, 42, 42, 58))
+
+    # Per pilot.
+    for r in view.pilots.itertuples():
+        pdf.add_page()
+        h1(f"{t('pilots')}: {r.village}")
+        para(f"{ft('col_municipality')}: {r.municipality}    {ft('col_stage')}: {stage_label(r.stage, lang)}"
+             f"    {ft('col_started_on')}: {i18n.fmt_date(_as_date(r.started_on), lang)}", 9)
+        own = ms[ms["village"] == r.village] if not ms.empty else ms
+        if not own.empty:
+            h2(t("reached"))
+            table([[ft("col_stage"), ft("col_reached_on")],
+                   *[[stage_label(m.stage, lang), i18n.fmt_date(m.reached_on, lang)]
+                     for m in own.itertuples()]], (110, 64))
+        bp = view.budget_by_pilot
+        mine = bp[bp["village"] == r.village]
+        if not mine.empty:
+            b = mine.iloc[0]
+            para(f"{ft('col_budgeted')}: {money(b['budgeted'])}    {ft('col_spent')}: {money(b['spent'])}", 9)
+        h2(ft("progress"))
+        para(_text(r.progress_text) or ft("no_text"))
+        h2(ft("lessons"))
+        para(_text(r.lessons) or ft("no_text"))
+
+    return bytes(pdf.output())
+
+
+def _text(v) -> str:
+    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip()
+
+
+def _as_date(v):
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    return v if isinstance(v, date) else None
