@@ -55,3 +55,242 @@ SHEETS: tuple[Sheet, ...] = (
 )
 
 BY_NAME = {s.name: s for s in SHEETS}
+
+
+# --- what each column holds (the template's explanation sheet, the import validation) ---------
+
+from dorp.method import (BUDGET_SOURCES, CONSENT_PARTIES, INVESTMENT_KINDS, LINES,  # noqa: E402
+                         MEMBER_PARTIES, MODES, PHASES, SOURCES, STATUSES)
+
+TEXT_MAX = 32767  # Excel's own limit for one cell
+
+
+@dataclass(frozen=True)
+class Col:
+    kind: str                 # text | int | float | money | date | bool
+    doc: str                  # Dutch explanation (template sheet "uitleg")
+    needed: bool = False      # every row must have a value
+    choices: tuple = ()       # allowed values (codes)
+    lo: float | None = None   # lowest allowed number
+    hi: float | None = None   # highest allowed number
+
+
+def _score(doc: str, needed: bool = False) -> Col:
+    return Col("int", doc + " Heel getal van 1 tot en met 5 (3 of hoger telt als aanwezig).",
+               needed, lo=1, hi=5)
+
+
+_VILLAGE = Col("text", "Naam van het dorp, precies zoals op het blad 'villages'.", True)
+_VILLAGE_OPT = Col("text", "Naam van het dorp, precies zoals op het blad 'villages'.")
+
+COLUMNS: dict[str, dict[str, Col]] = {
+    "programme": {
+        "name": Col("text", "Naam van het programma.", True),
+        "funder": Col("text", "Wie het programma (mede) financiert, bijv. Provincie Gelderland."),
+        "start_date": Col("date", "Begindatum van het programma."),
+        "end_date": Col("date", "Einddatum van het programma."),
+        "is_demo": Col("bool", "WAAR als dit het demoprogramma is (verzonnen gegevens)."),
+    },
+    "villages": {
+        "village": Col("text", "Naam van het dorp; uniek binnen het programma.", True),
+        "municipality": Col("text", "Gemeente waar het dorp onder valt.", True),
+        "cbs_code": Col("text", "CBS-code van de gemeente, bijv. GM1876."),
+        "population": Col("int", "Aantal inwoners.", lo=0),
+        "lat": Col("float", "Breedtegraad (voor de kaart), bijv. 52,105.", lo=-90, hi=90),
+        "lon": Col("float", "Lengtegraad (voor de kaart), bijv. 6,312.", lo=-180, hi=180),
+    },
+    "pilots": {
+        "village": _VILLAGE,
+        "step": Col("int", "Stap van de methode waar de pilot nu staat: 1 willen, 2 mBc, "
+                           "3 stuurgroep, 4 uitvoering.", True, lo=1, hi=4),
+        "status": Col("text", "Stand van de pilot.", True, choices=STATUSES),
+        "started_on": Col("date", "Datum waarop de pilot begon."),
+        "progress_text": Col("text", "Voortgangstekst voor de financier (zonder persoonsgegevens)."),
+        "lessons": Col("text", "Geleerde lessen, voor de financier."),
+    },
+    "votes": {
+        "meeting_date": Col("date", "Datum van de startbijeenkomst waar gestemd werd.", True),
+        "municipality": Col("text", "Gemeente die de startbijeenkomst hield.", True),
+        "village": _VILLAGE,
+        "votes": Col("int", "Aantal stemmen voor dit dorp.", lo=0),
+        "chosen": Col("bool", "WAAR als het dorp door de stemming gekozen is."),
+        "pitch_note": Col("text", "Korte samenvatting van de pitch van het dorp."),
+    },
+    "consent": {
+        "village": _VILLAGE,
+        "party": Col("text", "Wie instemt: de gemeente of de dorpsgemeenschap.", True,
+                     choices=CONSENT_PARTIES),
+        "given_on": Col("date", "Datum van de instemming.", True),
+        "given_by": Col("text", "Wie namens die partij instemde, bijv. College van B&W."),
+    },
+    "mbc": {
+        "village": _VILLAGE,
+        "assessed_on": Col("date", "Datum van de beoordeling (maatschappelijke businesscase).",
+                           True),
+        "willingness": _score("Bereidheid van bewoners."),
+        "ability": _score("Bekwaamheid van bewoners."),
+        "source": Col("text", "Waar de beoordeling op rust.", choices=SOURCES),
+        "opportunities": Col("text", "Kansen, één per regel."),
+        "resistances": Col("text", "Weerstanden, één per regel."),
+        "presented_village_on": Col("date", "Datum waarop de mBc aan het dorp is gepresenteerd."),
+        "presented_municipality_on": Col("date", "Datum waarop de mBc aan de gemeente is "
+                                                 "gepresenteerd."),
+        "may_ok": Col("bool", "WAAR als het initiatief mag (binnen de wet, niet voor eigen "
+                              "gewin, niemand uitgesloten)."),
+        "may_note": Col("text", "Toelichting bij 'mag het?'."),
+        "willingness_source": Col("text", "Bron van het oordeel over bereidheid.",
+                                  choices=SOURCES),
+        "willingness_evidence": Col("text", "Onderbouwing van de bereidheid."),
+        "ability_source": Col("text", "Bron van het oordeel over bekwaamheid.", choices=SOURCES),
+        "ability_evidence": Col("text", "Onderbouwing van de bekwaamheid."),
+    },
+    "steering_members": {
+        "village": _VILLAGE,
+        "name": Col("text", "Naam van het stuurgroeplid.", True),
+        "organisation": Col("text", "Organisatie van het lid."),
+        "party": Col("text", "Namens wie het lid in de stuurgroep zit.", True,
+                     choices=MEMBER_PARTIES),
+        "role": Col("text", "Rol in de stuurgroep, bijv. voorzitter."),
+        "email": Col("text", "E-mailadres."),
+        "from_date": Col("date", "Lid sinds."),
+        "until_date": Col("date", "Lid tot (leeg: nog lid)."),
+    },
+    "steering_meetings": {
+        "village": _VILLAGE,
+        "date": Col("date", "Datum van het stuurgroepoverleg.", True),
+        "municipality_satisfaction": _score("Tevredenheid van de gemeente over het proces."),
+        "community_satisfaction": _score("Tevredenheid van de dorpsgemeenschap over het proces."),
+        "decisions": Col("text", "Genomen besluiten."),
+        "notes": Col("text", "Verslag of aantekeningen."),
+    },
+    "line_scores": {
+        "village": _VILLAGE,
+        "line": Col("text", "Welke van de vijf lijnen.", True, choices=LINES),
+        "date": Col("date", "Datum van de score.", True),
+        "score": _score("Score van de lijn.", True),
+        "note": Col("text", "Toelichting."),
+        "evidence": Col("text", "Waar de score op rust."),
+        "source": Col("text", "Bron van de score.", choices=SOURCES),
+    },
+    "safeguarding": {
+        "village": _VILLAGE,
+        "exit_date": Col("date", "Geplande datum waarop de ondersteuning stopt."),
+        "successor": Col("text", "Wie het daarna draagt."),
+        "notes": Col("text", "Aantekeningen over de borging."),
+        "handed_over": Col("text", "Wat al is overgedragen."),
+    },
+    "budget": {
+        "village": Col("text", "Naam van het dorp; leeg voor een post op programmaniveau."),
+        "category": Col("text", "Soort kosten, bijv. Uitvoering pilot.", True),
+        "source": Col("text", "Wie betaalt.", True, choices=BUDGET_SOURCES),
+        "budgeted": Col("money", "Begroot bedrag in euro.", lo=0),
+        "spent": Col("money", "Besteed bedrag in euro.", lo=0),
+        "period": Col("date", "Eerste dag van de periode waar de post bij hoort."),
+    },
+    "start_meetings": {
+        "meeting_date": Col("date", "Datum van de startbijeenkomst.", True),
+        "municipality": Col("text", "Gemeente die de startbijeenkomst hield.", True),
+        "residents_present": Col("int", "Aantal aanwezige bewoners.", lo=0),
+        "seats": Col("int", "Hoeveel dorpen mogen starten.", lo=1),
+        "tie_decision": Col("text", "Besluit van de programmaleider bij gelijke stemmen."),
+        "tie_reason": Col("text", "Reden van dat besluit."),
+        "note": Col("text", "Aantekeningen."),
+    },
+    "mbc_effects": {
+        "village": _VILLAGE,
+        "assessed_on": Col("date", "Datum van de mBc waar dit effect bij hoort (zoals op het "
+                                   "blad 'mbc').", True),
+        "stakeholder": Col("text", "Belanghebbende die investeert.", True),
+        "investment_kind": Col("text", "Soort investering.", choices=INVESTMENT_KINDS),
+        "amount": Col("float", "Omvang van de investering (euro of uren).", lo=0),
+        "expected_effect": Col("text", "Verwacht effect."),
+        "beneficiary": Col("text", "Wie er baat bij heeft."),
+    },
+    "partners": {
+        "village": _VILLAGE,
+        "partner_type": Col("text", "Soort partner, bijv. dorpshuis, huisarts.", True),
+        "name": Col("text", "Naam van de partner."),
+        "formal": Col("bool", "WAAR voor een formele (professionele) partner."),
+        "note": Col("text", "Aantekeningen."),
+    },
+    "actions": {
+        "village": _VILLAGE,
+        "meeting_date": Col("date", "Datum van het stuurgroepoverleg waar de actie is "
+                                    "afgesproken (zoals op 'steering_meetings').", True),
+        "description": Col("text", "Wat er moet gebeuren.", True),
+        "who": Col("text", "Wie het doet."),
+        "due_on": Col("date", "Uiterste datum."),
+        "done": Col("bool", "WAAR als de actie klaar is."),
+    },
+    "working_modes": {
+        "village": _VILLAGE,
+        "mode": Col("text", "Werkwijze.", True, choices=MODES),
+        "started_on": Col("date", "Sinds wanneer.", True),
+        "ended_on": Col("date", "Tot wanneer (leeg: loopt nog)."),
+        "reason": Col("text", "Waarom deze werkwijze."),
+    },
+    "initiatives": {
+        "village": _VILLAGE,
+        "name": Col("text", "Naam van het bewonersinitiatief.", True),
+        "phase": Col("text", "Fase van het initiatief.", True, choices=PHASES),
+        "description": Col("text", "Beschrijving."),
+        "since": Col("date", "In deze fase sinds."),
+    },
+    "step_moves": {
+        "village": _VILLAGE,
+        "to_step": Col("int", "Naar stap (1-4).", True, lo=1, hi=4),
+        "to_status": Col("text", "Nieuwe stand.", True, choices=STATUSES),
+        "moved_on": Col("date", "Datum van de overgang.", True),
+        "from_step": Col("int", "Van stap (1-4; leeg bij de start).", lo=1, hi=4),
+        "from_status": Col("text", "Vorige stand.", choices=STATUSES),
+        "moved_by": Col("text", "Wie de overgang vastlegde."),
+        "reason": Col("text", "Reden of onderbouwing."),
+        "override": Col("bool", "WAAR als de toegangscriteria niet golden en bewust zijn "
+                                "overruled."),
+    },
+}
+
+# What may appear only once per sheet (the natural key of a row).
+KEYS: dict[str, tuple[str, ...]] = {
+    "villages": ("village",),
+    "pilots": ("village",),
+    "votes": ("municipality", "meeting_date", "village"),
+    "consent": ("village", "party"),
+    "mbc": ("village", "assessed_on"),
+    "steering_members": ("village", "name"),
+    "steering_meetings": ("village", "date"),
+    "line_scores": ("village", "line", "date"),
+    "safeguarding": ("village",),
+    "budget": ("village", "category", "source", "period"),
+    "start_meetings": ("municipality", "meeting_date"),
+    "partners": ("village", "partner_type", "name"),
+    "working_modes": ("village", "mode", "started_on"),
+    "initiatives": ("village", "name"),
+}
+
+SHEET_DOCS: dict[str, str] = {
+    "programme": "Het programma: precies één rij.",
+    "villages": "De dorpen van het programma met hun gemeente.",
+    "pilots": "Per dorp de pilot: stap en stand.",
+    "votes": "Stap 1: de stemming op de startbijeenkomst, per dorp dat een pitch hield.",
+    "consent": "Stap 1: instemming van gemeente en dorpsgemeenschap.",
+    "mbc": "Stap 2: de maatschappelijke businesscase (bereidheid en bekwaamheid).",
+    "steering_members": "Stap 3: leden van de stuurgroep.",
+    "steering_meetings": "Stap 3: overleggen van de stuurgroep met de tevredenheid van beide "
+                         "partijen.",
+    "line_scores": "Stap 4: scores van de vijf lijnen.",
+    "safeguarding": "Borging: het exitplan per dorp.",
+    "budget": "Begroting en besteding.",
+    "start_meetings": "Extra: de startbijeenkomsten zelf.",
+    "mbc_effects": "Extra: investeringen en effecten uit de mBc.",
+    "partners": "Extra: partners rond het dorp.",
+    "actions": "Extra: acties uit stuurgroepoverleggen.",
+    "working_modes": "Extra: werkwijzen in de uitvoering (faciliteren, motiveren, "
+                     "ondersteunen, niets).",
+    "initiatives": "Extra: bewonersinitiatieven en hun fase.",
+    "step_moves": "Extra: de tijdlijn van overgangen tussen stappen.",
+}
+
+assert set(COLUMNS) == set(BY_NAME) == set(SHEET_DOCS)
+assert all(tuple(COLUMNS[s.name]) == s.columns or set(COLUMNS[s.name]) == set(s.columns)
+           for s in SHEETS)

@@ -97,7 +97,8 @@ LOAD_SQL: dict[str, list[str]] = {
             handed_over)
         SELECT v.id, src.exit_date, src.successor, src.notes, src.handed_over FROM src {_V}"""],
     "budget": ["""INSERT INTO budget (village_id, category, source, period, budgeted, spent)
-        SELECT v.id, src.category, src.source, src.period, src.budgeted, src.spent
+        SELECT v.id, src.category, src.source, src.period, coalesce(src.budgeted, 0),
+               coalesce(src.spent, 0)
         FROM src LEFT JOIN villages v ON v.name = src.village"""],
     "step_moves": [f"""INSERT INTO step_moves (village_id, from_step, to_step, from_status,
             to_status, moved_on, moved_by, reason, override)
@@ -128,7 +129,8 @@ def clear(tx: Tx) -> None:
 
 
 def load(tx: Tx, tables: dict[str, pd.DataFrame],
-         progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+         progress: Callable[[str, int], None] | None = None,
+         note: dict | None = None) -> dict[str, int]:
     """Insert every given sheet (already validated) inside the caller's transaction."""
     counts: dict[str, int] = {}
     for name in LOAD_ORDER:
@@ -145,15 +147,97 @@ def load(tx: Tx, tables: dict[str, pd.DataFrame],
         counts[name] = len(src)
         if progress:
             progress(name, len(src))
-    tx.log("import", after={"rows": counts})
+    tx.log("import", after={"rows": counts, **(note or {})})
     return counts
 
 
 def replace_all(db: Db, user: User, tables: dict[str, pd.DataFrame], replace: bool,
-                progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
-    """Load tables into the database in one transaction; `replace` empties it first."""
+                progress: Callable[[str, int], None] | None = None,
+                note: dict | None = None) -> dict[str, int]:
+    """Load tables into the database in one transaction; `replace` empties it first.
+    Accounts keep their villages (matched by name) when a replace brings them back."""
     require(user, "exchange")
     with db.tx(user.username) as tx:
+        links = []
         if replace:
+            links = tx.execute("SELECT uv.user_id, v.name FROM user_villages uv"
+                               " JOIN villages v ON v.id = uv.village_id").fetchall()
+            before = {t: tx.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                      for t in DATA_TABLES}
+            tx.log("replace", after={"rows_before": before, **(note or {})})
             clear(tx)
-        return load(tx, tables, progress)
+        counts = load(tx, tables, progress, note)
+        if links:
+            tx.cur.register("links", pd.DataFrame(links, columns=["user_id", "village"]))
+            try:
+                tx.execute("INSERT INTO user_villages (user_id, village_id)"
+                           " SELECT DISTINCT l.user_id, v.id FROM links l"
+                           " JOIN villages v ON v.name = l.village")
+            finally:
+                tx.cur.unregister("links")
+        return counts
+
+
+# --- reading the whole programme back as exchange tables (export) ------------------------------
+
+_VJ = "JOIN villages v ON v.id = t.village_id"
+EXPORT_SQL: dict[str, str] = {
+    "programme": "SELECT name, funder, start_date, end_date, is_demo FROM programme t",
+    "villages": """SELECT t.name AS village, m.name AS municipality, t.cbs_code, t.population,
+        t.lat, t.lon FROM villages t JOIN municipalities m ON m.id = t.municipality_id""",
+    "pilots": f"""SELECT v.name AS village, t.step, t.status, t.started_on, t.progress_text,
+        t.lessons FROM pilots t {_VJ}""",
+    "votes": f"""SELECT s.meeting_date, m.name AS municipality, v.name AS village, t.votes,
+        t.chosen, t.pitch_note FROM pitches t {_VJ}
+        JOIN start_meetings s ON s.id = t.meeting_id
+        JOIN municipalities m ON m.id = s.municipality_id""",
+    "consent": f"SELECT v.name AS village, t.party, t.given_on, t.given_by FROM consent t {_VJ}",
+    "mbc": f"""SELECT v.name AS village, t.assessed_on, t.willingness, t.ability, t.source,
+        t.opportunities, t.resistances, t.presented_village_on, t.presented_municipality_on,
+        t.may_ok, t.may_note, t.willingness_source, t.willingness_evidence, t.ability_source,
+        t.ability_evidence FROM mbc t {_VJ}""",
+    "steering_members": f"""SELECT v.name AS village, t.name, t.organisation, t.party, t.role,
+        t.email, t.from_date, t.until_date FROM steering_members t {_VJ}""",
+    "steering_meetings": f"""SELECT v.name AS village, t.held_on AS date,
+        t.municipality_satisfaction, t.community_satisfaction, t.decisions, t.notes
+        FROM steering_meetings t {_VJ}""",
+    "line_scores": f"""SELECT v.name AS village, t.line, t.scored_on AS date, t.score, t.note,
+        t.evidence, t.source FROM line_scores t {_VJ}""",
+    "safeguarding": f"""SELECT v.name AS village, t.exit_date, t.successor, t.notes,
+        t.handed_over FROM safeguarding t {_VJ}""",
+    "budget": """SELECT v.name AS village, t.category, t.source, t.budgeted, t.spent, t.period
+        FROM budget t LEFT JOIN villages v ON v.id = t.village_id""",
+    "start_meetings": """SELECT t.meeting_date, m.name AS municipality, t.residents_present,
+        t.seats, t.tie_decision, t.tie_reason, t.note FROM start_meetings t
+        JOIN municipalities m ON m.id = t.municipality_id""",
+    "mbc_effects": """SELECT v.name AS village, b.assessed_on, t.stakeholder, t.investment_kind,
+        t.amount, t.expected_effect, t.beneficiary FROM mbc_effects t
+        JOIN mbc b ON b.id = t.mbc_id JOIN villages v ON v.id = b.village_id""",
+    "partners": f"""SELECT v.name AS village, t.partner_type, t.name, t.formal, t.note
+        FROM partners t {_VJ}""",
+    "actions": f"""SELECT v.name AS village, sm.held_on AS meeting_date, t.description, t.who,
+        t.due_on, t.done FROM actions t {_VJ} JOIN steering_meetings sm ON sm.id = t.meeting_id""",
+    "working_modes": f"""SELECT v.name AS village, t.mode, t.started_on, t.ended_on, t.reason
+        FROM working_modes t {_VJ}""",
+    "initiatives": f"""SELECT v.name AS village, t.name, t.phase, t.description, t.since
+        FROM initiatives t {_VJ}""",
+    "step_moves": f"""SELECT v.name AS village, t.to_step, t.to_status, t.moved_on, t.from_step,
+        t.from_status, t.moved_by, t.reason, t.override FROM step_moves t {_VJ}""",
+}
+assert set(EXPORT_SQL) == set(BY_NAME)
+
+
+def export_tables(db: Db, user: User) -> dict[str, pd.DataFrame]:
+    """Every exchange sheet as a DataFrame with the sheet's columns (ids replaced by names).
+    Holds personal data: only for who may exchange the whole programme."""
+    require(user, "exchange")
+    cur = db.con.cursor()
+    out = {}
+    cur.execute("BEGIN TRANSACTION")  # one snapshot for all sheets
+    try:
+        for name, sql in EXPORT_SQL.items():
+            df = cur.execute(sql).df()
+            out[name] = df.reindex(columns=list(BY_NAME[name].columns))
+    finally:
+        cur.execute("ROLLBACK")
+    return out
