@@ -89,9 +89,15 @@ def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, s
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply pending migrations, each in its own transaction. Idempotent."""
+    """Apply pending migrations, each in its own transaction. Idempotent. A database that
+    already holds data is backed up first (dorp.backup; the last N are kept)."""
     applied = []
-    for number, name, sql in pending_migrations(con):
+    pending = pending_migrations(con)
+    if pending:
+        from dorp import backup
+        if backup.has_data(con):
+            backup.create(con, reason="voor-migratie")
+    for number, name, sql in pending:
         cur = con.cursor()
         cur.execute("BEGIN TRANSACTION")
         try:

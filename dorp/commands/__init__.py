@@ -1,5 +1,7 @@
 """Command modules of `dorp`; each has `register(subparsers)`."""
 
 from dorp.commands import core
+from dorp.commands import report
+from dorp.commands import exchange, backup
 
-COMMAND_MODULES = [core]
+COMMAND_MODULES = [core, report, exchange, backup]
