@@ -42,6 +42,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "score_lines": frozenset({"lead", "steering"}),
     "move_step": frozenset({"lead"}),
     "view_funder": frozenset({"lead", "funder"}),      # aggregates without personal data
+    "edit_budget": frozenset({"lead"}),                # budget lines, texts for the funder
     "exchange": frozenset({"lead"}),                   # import / export / backup
     "manage_users": frozenset({"lead"}),
     "view_audit": frozenset({"lead"}),

@@ -325,14 +325,14 @@ def build_pdf(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> bytes:
             b = mine.iloc[0]
             para(f"{ft('col_budgeted')}: {money(b['budgeted'])}    {ft('col_spent')}: {money(b['spent'])}", 9)
         h2(ft("progress"))
-        para(_text(r.progress_text) or ft("no_text"))
+        para(plain_text(r.progress_text) or ft("no_text"))
         h2(ft("lessons"))
-        para(_text(r.lessons) or ft("no_text"))
+        para(plain_text(r.lessons) or ft("no_text"))
 
     return bytes(pdf.output())
 
 
-def _text(v) -> str:
+def plain_text(v) -> str:
     return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip()
 
 

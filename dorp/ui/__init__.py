@@ -103,59 +103,9 @@ def language_switch() -> None:
 
 
 # --- access -----------------------------------------------------------------------------------
-
-def current_user() -> User | None:
-    return st.session_state.get("user")
-
-
-def login_form() -> None:
-    st.title(t("login.title"))
-    st.write(t("login.intro"))
-    database = db()
-    if users.count(database) == 0:
-        st.info(t("login.no_accounts"))
-        st.code("echo 'een-sterk-wachtwoord' | dorp user add NAAM --role lead --password-stdin",
-                language="bash")
-    with st.form("login"):
-        username = st.text_input(t("login.username"))
-        password = st.text_input(t("login.password"), type="password")
-        submitted = st.form_submit_button(t("login.submit"), type="primary")
-    if submitted:
-        if not username or not password:
-            st.error(t("login.missing"))
-            return
-        user = users.authenticate(database, username.strip(), password)
-        if user is None:
-            st.error(t("login.failed"))
-            return
-        st.session_state["user"] = user
-        st.rerun()
-
-
-def logout() -> None:
-    st.session_state.pop("user", None)
-    st.rerun()
-
-
-def guard(capability: str, village_id: int | None = None) -> User:
-    """First call of every page: shows the login form, or a refusal, and stops the script
-    unless the current user may use `capability`. Pages opened by a deep link run without
-    app.py, so this must not rely on app.py having run."""
-    user = current_user()
-    if user is None:
-        login_form()
-        st.stop()
-    if not can(user, capability, village_id):
-        st.error(t("app.no_access"))
-        st.stop()
-    return user
-
-
-def sidebar(user: User) -> None:
-    language_switch()
-    st.sidebar.caption(t("app.logged_in_as", user=user.username, role=label("role", user.role)))
-    if st.sidebar.button(t("login.logout"), key="logout"):
-        logout()
+# Log-in, session cookie, Uitloggen and the guard live in dorp/ui/session.py.
+from dorp.ui.session import (  # noqa: E402,F401
+    always_navigate, current_user, guard, login_form, logout, sidebar)
 
 
 def demo_banner(database: Db, user: User) -> None:
@@ -170,6 +120,13 @@ def demo_banner(database: Db, user: User) -> None:
 PAGES = [
     ("pages/overzicht.py", "nav.overview", "nav.section_programme", "view_programme", "overzicht"),
     ("pages/pilot.py", "nav.pilot", "nav.section_programme", "view_village_any", "pilot"),
+    ("pages/dorpsdashboard.py", "nav.village_dashboard", "nav.section_village",
+     "view_village_any", "dorpsdashboard"),
+    ("pages/metingen.py", "nav.scores", "nav.section_village", "view_village_any", "metingen"),
+    ("pages/begroting.py", "nav.budget", "nav.section_programme", "edit_budget", "begroting"),
+    ("pages/financiers.py", "nav.funder", "nav.section_funder", "view_funder", "financiers"),
+    ("pages/startbijeenkomst.py", "nav.start", "nav.section_programme", "edit_village",
+     "startbijeenkomst"),
 ]
 
 
@@ -179,3 +136,8 @@ def pages_for(user: User) -> dict[str, list]:
         if role_can(user, capability):
             menu.setdefault(t(section), []).append(st.Page(script, title=t(title), url_path=url))
     return menu
+
+
+def all_pages() -> list:
+    """Every page, for the logged-out navigation (each page then shows only the log-in)."""
+    return [st.Page(script, title=t(title), url_path=url) for script, title, _s, _c, url in PAGES]

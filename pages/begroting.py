@@ -1,0 +1,150 @@
+"""Begroting en teksten: leads keep the budget lines (programme and per pilot) and write each
+pilot's progress text and lessons for the funder. Every save is versioned and audited."""
+
+import pandas as pd
+import streamlit as st
+
+from dorp import i18n, report, ui
+from dorp.method import BUDGET_SOURCES
+from dorp.repo import budget, funder, programme
+
+user = ui.guard("edit_budget")
+db = ui.db()
+today = ui.today()
+lang = ui.lang()
+
+st.title(ui.t("budget.title"))
+ui.demo_banner(db, user)
+st.caption(ui.t("budget.intro"))
+
+prog = programme.get(db, user)
+if prog is None:
+    st.info(ui.t("funder.empty"))
+    st.stop()
+names = funder.villages(db, user)
+
+# The funder's report for the whole programme, as the funder gets it.
+whole = funder.periods("programme", prog["start_date"], today, prog["end_date"])[0]
+d1, d2, _ = st.columns([2, 2, 3])
+d1.download_button(ui.t("budget.download_pdf"),
+                   data=lambda: report.build_pdf(funder.view(db, user, whole, today), lang),
+                   file_name=f"voortgangsrapportage-programma-{today.isoformat()}.pdf",
+                   mime=report.PDF_MIME, on_click="ignore", key="budget_pdf")
+d2.download_button(ui.t("budget.download_xlsx"),
+                   data=lambda: report.build_xlsx(funder.view(db, user, whole, today), lang),
+                   file_name=f"voortgangsrapportage-programma-{today.isoformat()}.xlsx",
+                   mime=report.XLSX_MIME, on_click="ignore", key="budget_xlsx")
+
+
+def as_id(v) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def level_label(vid) -> str:
+    vid = as_id(vid)
+    return ui.t("budget.programme_level") if vid is None else names.get(vid, "?")
+
+
+def money(x) -> str:
+    return i18n.fmt_money(x, lang)
+
+
+def amount_text(x) -> str:
+    return i18n.fmt_number(x, "nl", 2) if x else "0"
+
+
+# --- the lines -------------------------------------------------------------------------------
+st.subheader(ui.t("budget.lines"))
+df = budget.lines(db, user)
+if df.empty:
+    st.info(ui.t("budget.empty"))
+else:
+    st.dataframe(
+        df.assign(level=df["village_id"].map(level_label),
+                  source=df["source"].map(lambda s: ui.t(f"funder.source_{s}")),
+                  period=df["period"].map(ui.fmt_date),
+                  budgeted=df["budgeted"].map(money), spent=df["spent"].map(money),
+                  )[["level", "category", "source", "period", "budgeted", "spent"]],
+        hide_index=True, width="stretch",
+        column_config={"level": ui.t("budget.level"), "category": ui.t("budget.category"),
+                       "source": ui.t("budget.source"), "period": ui.t("budget.period"),
+                       "budgeted": ui.t("budget.budgeted"), "spent": ui.t("budget.spent")})
+
+
+def line_fields(prefix: str, current: dict | None = None) -> dict:
+    current = current or {}
+    levels = [None, *names]
+    vid = as_id(current.get("village_id"))
+    village_id = st.selectbox(ui.t("budget.level"), levels, index=levels.index(vid) if vid in levels else 0,
+                              format_func=level_label, key=f"{prefix}_level")
+    ui.field_error("village_id")
+    category = st.text_input(ui.t("budget.category"), value=current.get("category", ""),
+                             key=f"{prefix}_category")
+    ui.field_error("category")
+    source = st.selectbox(ui.t("budget.source"), BUDGET_SOURCES,
+                          index=BUDGET_SOURCES.index(current.get("source", "province")),
+                          format_func=lambda s: ui.t(f"funder.source_{s}"), key=f"{prefix}_source")
+    period = current.get("period")
+    period = None if period is None or pd.isna(period) else pd.Timestamp(period).date()
+    period = st.date_input(ui.t("budget.period"), value=period or today, format="DD-MM-YYYY",
+                           key=f"{prefix}_period")
+    ui.field_error("period")
+    c1, c2 = st.columns(2)
+    budgeted = c1.text_input(ui.t("budget.budgeted"), value=amount_text(current.get("budgeted")),
+                             help=ui.t("budget.amount_help"), key=f"{prefix}_budgeted")
+    with c1:
+        ui.field_error("budgeted")
+    spent = c2.text_input(ui.t("budget.spent"), value=amount_text(current.get("spent")),
+                          help=ui.t("budget.amount_help"), key=f"{prefix}_spent")
+    with c2:
+        ui.field_error("spent")
+    return {"village_id": village_id, "category": category, "source": source, "period": period,
+            "budgeted": budgeted, "spent": spent}
+
+
+with st.expander(ui.t("budget.add")):
+    with st.form("budget_add"):
+        values = line_fields("add")
+        if st.form_submit_button(ui.t("budget.add_submit"), type="primary"):
+            if ui.write(lambda: budget.add_line(db, user, values), success=ui.t("budget.added")):
+                st.rerun()
+
+if not df.empty:
+    with st.expander(ui.t("budget.edit")):
+        rows = {int(r.id): r._asdict() for r in df.itertuples()}
+        line_id = st.selectbox(
+            ui.t("budget.choose_line"), list(rows), key="budget_line",
+            format_func=lambda i: f"{level_label(rows[i]['village_id'])} · {rows[i]['category']} · "
+                                  f"{ui.t('funder.source_' + rows[i]['source'])} · {money(rows[i]['budgeted'])}")
+        row = rows[line_id]
+        with st.form(f"budget_edit_{line_id}_{row['version']}"):
+            values = line_fields(f"edit_{line_id}_{row['version']}", row)
+            if st.form_submit_button(ui.t("budget.save"), type="primary"):
+                if ui.write(lambda: budget.update_line(db, user, line_id, values, int(row["version"])),
+                            success=ui.t("budget.saved")) is not None:
+                    st.rerun()
+        sure = st.checkbox(ui.t("budget.delete_confirm"), key=f"budget_del_ok_{line_id}")
+        if st.button(ui.t("budget.delete"), disabled=not sure, key=f"budget_del_{line_id}"):
+            done = ui.write(lambda: budget.delete_line(db, user, line_id, int(row["version"])) or True,
+                            success=ui.t("budget.deleted"))
+            if done:
+                st.rerun()
+
+# --- texts for the funder ----------------------------------------------------------------------
+st.subheader(ui.t("budget.texts"))
+texts = budget.texts(db, user)
+if not texts.empty:
+    by_vid = {int(r.village_id): r._asdict() for r in texts.itertuples()}
+    vid = st.selectbox(ui.t("budget.texts_pilot"), list(by_vid), format_func=lambda v: by_vid[v]["village"],
+                       key="budget_texts_pilot")
+    cur = by_vid[vid]
+    with st.form(f"texts_{vid}_{cur['version']}"):
+        progress_text = st.text_area(ui.t("budget.progress_text"),
+                                     value=report.plain_text(cur["progress_text"]), height=140)
+        ui.field_error("progress_text")
+        lessons = st.text_area(ui.t("budget.lessons"), value=report.plain_text(cur["lessons"]), height=110)
+        ui.field_error("lessons")
+        if st.form_submit_button(ui.t("budget.texts_save"), type="primary"):
+            if ui.write(lambda: budget.save_texts(db, user, vid, progress_text, lessons, int(cur["version"])),
+                        success=ui.t("budget.texts_saved")) is not None:
+                st.rerun()

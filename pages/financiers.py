@@ -1,0 +1,120 @@
+"""Voortgang voor financiers: where the pilots stand and what the money did, for a period.
+Aggregates only (dorp.repo.funder.view), the same ones the PDF and the Excel summary use."""
+
+import streamlit as st
+
+from dorp import i18n, report, ui
+from dorp.charts import funder as charts
+from dorp.repo import funder, programme
+
+user = ui.guard("view_funder")
+db = ui.db()
+today = ui.today()
+lang = ui.lang()
+
+st.title(ui.t("funder.title"))
+ui.demo_banner(db, user)
+st.caption(ui.t("funder.intro"))
+
+prog = programme.get(db, user)
+if prog is None:
+    st.info(ui.t("funder.empty"))
+    st.stop()
+
+# Period and (optionally) one pilot.
+c1, c2, c3 = st.columns([2, 2, 2])
+kind = c1.radio(ui.t("funder.period_kind"), funder.PERIOD_KINDS, key="funder_kind", horizontal=True,
+                format_func=lambda k: ui.t(f"funder.kind_{k}"))
+options = funder.periods(kind, prog["start_date"], today, prog["end_date"])
+period = c2.selectbox(ui.t("funder.period"), options, key=f"funder_period_{kind}",
+                      format_func=lambda p: funder.period_label(p, lang))
+names = funder.villages(db, user)
+village_id = c3.selectbox(ui.t("funder.village"), [None, *names], key="funder_village",
+                          format_func=lambda v: ui.t("funder.all_villages") if v is None else names[v])
+
+view = funder.view(db, user, period, today, village_id)
+cutoff = ui.fmt_date(view.cutoff)
+
+# Downloads: built only when clicked (same view as on screen).
+d1, d2, _ = st.columns([2, 2, 3])
+d1.download_button(ui.t("funder.download_pdf"), data=lambda: report.build_pdf(view, lang),
+                   file_name=report.file_stem(view) + ".pdf", mime=report.PDF_MIME,
+                   on_click="ignore", type="primary", key="funder_pdf")
+d2.download_button(ui.t("funder.download_xlsx"), data=lambda: report.build_xlsx(view, lang),
+                   file_name=report.file_stem(view) + ".xlsx", mime=report.XLSX_MIME,
+                   on_click="ignore", key="funder_xlsx")
+
+# Summary figures.
+st.subheader(ui.t("funder.summary"))
+rows = view.summary_rows(lang)
+for start in range(0, len(rows), 4):
+    cols = st.columns(4)
+    for col, (label, value) in zip(cols, rows[start:start + 4]):
+        col.metric(label, value)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(ui.t("funder.stages_now"))
+    st.caption(ui.t("funder.stages_now_caption", date=cutoff))
+    st.altair_chart(charts.stages_now(view.stages_now, lang), width="stretch")
+with right:
+    st.subheader(ui.t("funder.stages_over_time"))
+    st.altair_chart(charts.stages_over_time(view.stages_over_time, lang), width="stretch")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(ui.t("funder.lines"))
+    st.altair_chart(charts.lines(view.line_stats, lang), width="stretch")
+    st.caption(ui.t("funder.lines_caption"))
+    lt = view.line_table(lang)
+    st.dataframe(lt, hide_index=True, width="stretch",
+                 column_config={"line": ui.t("funder.col_line"), "mean": ui.t("funder.col_mean")})
+with right:
+    st.subheader(ui.t("funder.budget"))
+    st.caption(ui.t("funder.budget_caption", date=cutoff))
+    st.altair_chart(charts.budget(view.budget_by_source, lang), width="stretch")
+    bs = view.budget_by_source
+    st.dataframe(
+        bs.assign(
+            source=bs["source"].map(lambda s: ui.t(f"funder.source_{s}")),
+            budgeted=bs["budgeted"].map(lambda x: i18n.fmt_money(x, lang)),
+            spent=bs["spent"].map(lambda x: i18n.fmt_money(x, lang)),
+            spent_share=bs["spent_share"].map(lambda x: i18n.fmt_percent(x, lang)),
+            budget_share=bs["budget_share"].map(lambda x: i18n.fmt_percent(x, lang)),
+        ),
+        hide_index=True, width="stretch",
+        column_config={"source": ui.t("funder.col_source"), "budgeted": ui.t("funder.col_budgeted"),
+                       "spent": ui.t("funder.col_spent"), "spent_share": ui.t("funder.col_spent_share"),
+                       "budget_share": ui.t("funder.col_budget_share")})
+
+st.subheader(ui.t("funder.milestones"))
+ms = view.milestones
+in_period = ms[ms["in_period"].astype(bool)] if not ms.empty else ms
+milestone_cols = {"reached_on": ui.t("funder.col_reached_on"), "village": ui.t("funder.col_village"),
+                  "municipality": ui.t("funder.col_municipality"), "stage": ui.t("funder.col_stage")}
+
+
+def _milestone_table(df):
+    return df.assign(reached_on=df["reached_on"].map(ui.fmt_date),
+                     stage=df["stage"].map(lambda s: funder.stage_label(s, lang))
+                     )[list(milestone_cols)]
+
+
+if in_period.empty:
+    st.info(ui.t("funder.milestones_none"))
+else:
+    st.dataframe(_milestone_table(in_period), hide_index=True, width="stretch",
+                 column_config=milestone_cols)
+if not ms.empty:
+    with st.expander(ui.t("funder.milestones_all")):
+        st.dataframe(_milestone_table(ms), hide_index=True, width="stretch",
+                     column_config=milestone_cols)
+
+st.subheader(ui.t("funder.pilots"))
+for r in view.pilots.itertuples():
+    with st.expander(f"{r.village} · {funder.stage_label(r.stage, lang)}"):
+        st.caption(f"{ui.t('funder.col_municipality')}: {r.municipality}")
+        st.markdown(f"**{ui.t('funder.progress')}**")
+        st.text(report.plain_text(r.progress_text) or ui.t("funder.no_text"))
+        st.markdown(f"**{ui.t('funder.lessons')}**")
+        st.text(report.plain_text(r.lessons) or ui.t("funder.no_text"))
