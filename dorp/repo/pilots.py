@@ -119,15 +119,19 @@ def _to_facts(r: dict) -> rules.PilotFacts:
     )
 
 
-def facts(db: Db, user: User, today: date) -> list[tuple[int, rules.PilotFacts]]:
-    """(village_id, facts) for every pilot the user may see. Funders see all pilots here:
-    facts carry no personal data (no names of people, no notes)."""
+def facts_rows(db: Db, user: User, today: date) -> list[dict]:
+    """The raw rows behind facts() (the benchmark compares them with plain pandas)."""
     if user.role not in ROLES:
         raise AccessDenied()
     scope_sql, scope_params = village_filter(user) if user.role != "funder" else ("", [])
     sql = _FACTS_SQL.replace("$today", "$1").format(scope=_renumber(scope_sql))
-    rows = db.rows(sql, [today, *scope_params])
-    return [(r["village_id"], _to_facts(r)) for r in rows]
+    return db.rows(sql, [today, *scope_params])
+
+
+def facts(db: Db, user: User, today: date) -> list[tuple[int, rules.PilotFacts]]:
+    """(village_id, facts) for every pilot the user may see. Funders see all pilots here:
+    facts carry no personal data (no names of people, no notes)."""
+    return [(r["village_id"], _to_facts(r)) for r in facts_rows(db, user, today)]
 
 
 def _renumber(scope_sql: str) -> str:

@@ -1,0 +1,842 @@
+"""`make bench`: how fast the app is at demo scale and at `--scale 1000`, measured.
+
+    python -m dorp.bench [--quick] [--skip browser,import,...] [--out docs/benchmarks.md]
+
+Prints a table and writes it (with the machine it ran on) to docs/benchmarks.md:
+- every page of dorp.ui.PAGES: warm AppTest re-run (median of many), demo vs scale 1000;
+- the overview in a real browser (Debian chromium) against an empty Streamlit page;
+- the dashboard query (the facts of every pilot) in DuckDB against the same in pandas;
+- `dorp import` of a 100,000-row workbook against reading it with openpyxl;
+- peak RSS of the server with 20 browser sessions open on the scale database;
+- `make run` cold start: `streamlit run app.py` on a fresh database to the first page.
+
+The machine is shared and noisy: every figure is a median, and the targets are ratios where
+possible. Databases and the workbook are cached under data/bench/ (git-ignored), keyed by the
+generator's version and source. This is a benchmark script, not timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "data" / "bench"
+TODAY = date(2026, 11, 29)          # fixed "today": cached databases stay valid
+SCALE = 1000
+IMPORT_ROWS = 100_000
+SESSIONS = 20
+LEAD, LEAD_PASSWORD = "leider", "demo-leider"
+CHROMIUM = "/usr/bin/chromium"
+# The same flags as tests/conftest.py CHROMIUM_ARGS (Debian's chromium, no downloads).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+TARGETS = {
+    "page_ratio": 1.5,        # page at scale within 1.5x of demo
+    "page_ms": 150.0,         # warm re-run at scale under 150 ms
+    "browser_ratio": 1.5,     # overview within 1.5x of an empty page
+    "browser_s": 1.5,         # and under 1.5 s
+    "query_speedup": 2.0,     # DuckDB at least 2x faster than pandas
+    "import_ratio": 2.0,      # import within 2x of the bare read
+    "rss_mb": 600.0,          # server with 20 sessions
+}
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def _src_hash(*modules: str) -> str:
+    h = hashlib.sha256()
+    for m in modules:
+        h.update((ROOT / m).read_bytes())
+    return h.hexdigest()[:10]
+
+
+# --- databases (cached) ------------------------------------------------------------------------
+
+def _build_db(path: Path, tables) -> None:
+    from dorp import demo
+    from dorp.access import SYSTEM
+    from dorp.db import open_db
+    from dorp.repo import bulk, users
+
+    tmp = path.with_suffix(".building")
+    tmp.unlink(missing_ok=True)
+    db = open_db(tmp)
+    bulk.replace_all(db, SYSTEM, tables, replace=False)
+    first = tables["villages"]["village"].iloc[0]
+    for username, password, role, villages in demo.DEMO_ACCOUNTS:
+        users.add(db, SYSTEM, username, role, password, (first,) if role == "steering" else villages)
+    db.con.execute("CHECKPOINT")
+    db.con.close()
+    tmp.rename(path)
+
+
+def demo_db() -> Path:
+    from dorp import demo
+    path = BENCH_DIR / f"demo-{TODAY}-{_src_hash('dorp/demo.py')}.duckdb"
+    if not path.exists():
+        log(f"building the demo database {path.name}")
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        _build_db(path, demo.build(TODAY))
+    return path
+
+
+def scale_db(n: int = SCALE) -> Path:
+    from dorp import demo_scale
+    key = f"g{demo_scale.GENERATOR_VERSION}-{_src_hash('dorp/demo_scale.py')}"
+    path = BENCH_DIR / f"scale{n}-{TODAY}-{key}.duckdb"
+    if not path.exists():
+        log(f"building the scale database {path.name} ({n} villages, ten years)")
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        t0 = time.perf_counter()
+        _build_db(path, demo_scale.build(n, TODAY))
+        log(f"  built in {time.perf_counter() - t0:.1f} s")
+    return path
+
+
+@contextmanager
+def working_copy(path: Path):
+    """A throw-away copy (servers write sessions and logs; the cache stays pristine)."""
+    with tempfile.TemporaryDirectory(prefix="dorp-bench-") as d:
+        copy = Path(d) / "dorp.duckdb"
+        shutil.copy(path, copy)
+        yield copy
+
+
+# --- 1. pages: warm AppTest re-runs --------------------------------------------------------------
+
+def pages() -> list[tuple[str, str]]:
+    """(script, url) of every page in dorp.ui.PAGES (other issues keep adding pages)."""
+    code = "import json; from dorp import ui; print(json.dumps([(p[0], p[4]) for p in ui.PAGES]))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    return [tuple(x) for x in json.loads(out.strip().splitlines()[-1])]
+
+
+def _apptest_child(db_file: str, runs: int, warmup: int) -> None:
+    """In a child process (one database per process): each page as a lead, re-run warm."""
+    os.environ["DORP_DB"] = db_file
+    os.environ["DORP_TODAY"] = TODAY.isoformat()
+    AppTest = importlib.import_module("streamlit.testing.v1").AppTest
+    from dorp import ui
+    from dorp.db import open_db
+    from dorp.repo import users
+
+    con = open_db(db_file)
+    lead = users.load(con, LEAD)
+    result = {}
+    for script, *_ in ui.PAGES:
+        row = {}
+        try:
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+            at.session_state["user"] = lead
+            at.session_state["lang"] = "nl"
+            at.run()
+            t0 = time.perf_counter()
+            at.switch_page(script).run()
+            row["first_ms"] = (time.perf_counter() - t0) * 1000
+            if at.exception:
+                raise RuntimeError(at.exception[0].message)
+            for _ in range(warmup):
+                at.run()
+            times = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                at.run()
+                times.append((time.perf_counter() - t0) * 1000)
+            if at.exception:
+                raise RuntimeError(at.exception[0].message)
+            row["warm_ms"] = median(times)
+            row["runs"] = runs
+        except Exception as e:  # report, do not stop the benchmark
+            row["error"] = f"{type(e).__name__}: {str(e)[:120]}"
+        result[script] = row
+    print("RESULT " + json.dumps(result))
+
+
+def bench_pages(runs: int, warmup: int) -> dict:
+    out = {}
+    for label, path in (("demo", demo_db()), ("scale", scale_db())):
+        with working_copy(path) as copy:
+            log(f"pages: AppTest warm re-runs on the {label} database ({runs} runs each)")
+            r = subprocess.run([sys.executable, "-m", "dorp.bench", "--apptest-child", str(copy),
+                                "--runs", str(runs), "--warmup", str(warmup)],
+                               cwd=ROOT, capture_output=True, text=True, timeout=900)
+            line = [x for x in r.stdout.splitlines() if x.startswith("RESULT ")]
+            if not line:
+                raise RuntimeError(f"AppTest child failed:\n{r.stderr[-3000:]}")
+            out[label] = json.loads(line[-1][7:])
+    return out
+
+
+# --- servers and the browser -----------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`streamlit run` of a script on a free port (cwd = project: its .streamlit config)."""
+
+    def __init__(self, script: Path, db_file: Path | None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DORP_TODAY": TODAY.isoformat()}
+        if db_file:
+            env["DORP_DB"] = str(db_file)
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port",
+             str(self.port), "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait_ready(self, path: str = "/_stcore/health", timeout: float = 90) -> float:
+        """Seconds from start until `path` answers HTTP 200."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=2) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - self.started
+            except Exception:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("streamlit stopped")
+            time.sleep(0.05)
+        raise RuntimeError("streamlit did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@contextmanager
+def server(script: Path, db_file: Path | None):
+    srv = Server(script, db_file)
+    try:
+        srv.wait_ready()
+        yield srv
+    finally:
+        srv.stop()
+
+
+@contextmanager
+def chromium():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+# Done = the page is rendered: every chart has drawn (svg/canvas), the script has finished.
+_READY_JS = """(want) => {
+  if (document.querySelector('input[aria-label="Gebruikersnaam"]')) return 'login';
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  if (want === 'charts') {
+    const charts = document.querySelectorAll('.vega-embed');
+    if (!charts.length) return false;
+    for (const c of charts) if (!c.querySelector('svg, canvas')) return false;
+    return 'ready';
+  }
+  return document.querySelector('h1') ? 'ready' : false;
+}"""
+
+
+def _wait(page, want: str) -> str:
+    return page.wait_for_function(_READY_JS, arg=want, polling=25, timeout=60000).json_value()
+
+
+def _login(page, url: str) -> None:
+    page.goto(url)
+    page.get_by_role("textbox", name="Gebruikersnaam").fill(LEAD)
+    page.get_by_role("textbox", name="Wachtwoord").fill(LEAD_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Uitloggen").wait_for()
+
+
+def _open_overview(page, url: str) -> tuple[float, bool]:
+    """Seconds from navigation to the overview's charts visible; True if a log-in was
+    needed in between (a session that does not survive a page load)."""
+    t0 = time.perf_counter()
+    page.goto(url + "/overzicht")
+    state = _wait(page, "charts")
+    needed_login = False
+    if state == "login":
+        needed_login = True
+        page.get_by_role("textbox", name="Gebruikersnaam").fill(LEAD)
+        page.get_by_role("textbox", name="Wachtwoord").fill(LEAD_PASSWORD)
+        page.get_by_role("button", name="Inloggen").click()
+        page.get_by_role("button", name="Uitloggen").wait_for()
+        _wait(page, "charts")
+    return time.perf_counter() - t0, needed_login
+
+
+def bench_browser(runs: int) -> dict:
+    """Overview on the scale database vs an empty page, interleaved in the same run."""
+    with tempfile.TemporaryDirectory(prefix="dorp-empty-") as d, working_copy(scale_db()) as db:
+        empty = Path(d) / "empty.py"
+        empty.write_text('import streamlit as st\n\nst.title("Leeg")\n', encoding="utf-8")
+        with server(ROOT / "app.py", db) as app, server(empty, None) as blank, chromium() as b:
+            log(f"browser: overview at scale {SCALE} vs an empty page ({runs} loads each)")
+            ctx_app = b.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+            ctx_blank = b.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+            pa, pb = ctx_app.new_page(), ctx_blank.new_page()
+            _login(pa, app.url)
+            _wait(pa, "charts")
+            for _ in range(2):     # warm both servers (first loads compile and import)
+                _open_overview(pa, app.url)
+                pb.goto(blank.url)
+                _wait(pb, "h1")
+            app_t, blank_t, logins = [], [], 0
+            for _ in range(runs):
+                t, needed = _open_overview(pa, app.url)
+                app_t.append(t)
+                logins += needed
+                t0 = time.perf_counter()
+                pb.goto(blank.url)
+                _wait(pb, "h1")
+                blank_t.append(time.perf_counter() - t0)
+            charts = pa.locator(".vega-embed").count()
+            ctx_app.close()
+            ctx_blank.close()
+    return {"overview_s": median(app_t), "empty_s": median(blank_t), "runs": runs,
+            "charts": charts, "with_login": logins > 0}
+
+
+def bench_sessions(n: int = SESSIONS) -> dict:
+    """Peak RSS of the app's server process with n logged-in browser sessions on the overview."""
+    import psutil
+    with working_copy(scale_db()) as db, server(ROOT / "app.py", db) as app, chromium() as b:
+        log(f"memory: {n} browser sessions on the scale database")
+        proc = psutil.Process(app.proc.pid)
+        peak = [0]
+        stop = threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                try:
+                    rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(True))
+                    peak[0] = max(peak[0], rss)
+                except psutil.Error:
+                    pass
+                time.sleep(0.1)
+
+        idle_before = proc.memory_info().rss
+        th = threading.Thread(target=sample, daemon=True)
+        th.start()
+        contexts = []
+        try:
+            for _ in range(n):
+                ctx = b.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+                pg = ctx.new_page()
+                pg.set_default_timeout(60000)
+                _login(pg, app.url)
+                _wait(pg, "charts")
+                contexts.append(ctx)
+            time.sleep(2)
+            settled = proc.memory_info().rss
+        finally:
+            stop.set()
+            th.join()
+            for ctx in contexts:
+                ctx.close()
+    return {"sessions": len(contexts), "peak_mb": peak[0] / 2**20,
+            "settled_mb": settled / 2**20, "idle_mb": idle_before / 2**20}
+
+
+def bench_cold_start() -> dict:
+    """`make run` on a fresh database: init + demo, then `streamlit run app.py` until the
+    server answers and the first page (the login form) is rendered in the browser."""
+    with tempfile.TemporaryDirectory(prefix="dorp-cold-") as d, chromium() as b:
+        db = Path(d) / "dorp.duckdb"
+        env = {**os.environ, "DORP_DB": str(db), "DORP_TODAY": TODAY.isoformat()}
+        dorp = [sys.executable, "-m", "dorp.cli"]
+        t0 = time.perf_counter()
+        subprocess.run([*dorp, "init"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run([*dorp, "demo", "--if-empty"], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+        setup = time.perf_counter() - t0
+        log("cold start: streamlit run app.py on a fresh database")
+        ctx = b.new_context(locale="nl-NL")
+        pg = ctx.new_page()
+        srv = Server(ROOT / "app.py", db)
+        try:
+            http = srv.wait_ready("/")
+            pg.goto(srv.url)
+            pg.get_by_role("button", name="Inloggen").wait_for(timeout=60000)
+            first = time.perf_counter() - srv.started
+        finally:
+            ctx.close()
+            srv.stop()
+    return {"setup_s": setup, "http_s": http, "first_page_s": first}
+
+
+# --- 3. dashboard query vs pandas --------------------------------------------------------------------
+
+def bench_queries(runs: int) -> dict:
+    from dorp.access import SYSTEM
+    from dorp.db import open_db
+    from dorp.repo import pilots
+
+    with working_copy(scale_db()) as path:
+        db = open_db(path)
+        try:
+            log(f"queries: facts of every pilot, DuckDB vs pandas ({runs} runs each)")
+            frames = load_tables(db)
+            sql_t, pd_t = [], []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                sql_rows = pilots.facts_rows(db, SYSTEM, TODAY)
+                sql_t.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                pd_rows = facts_pandas(frames, TODAY)
+                pd_t.append(time.perf_counter() - t0)
+            same = comparable(sql_rows) == comparable(pd_rows)
+        finally:
+            db.con.close()
+    return {"sql_ms": median(sql_t) * 1000, "pandas_ms": median(pd_t) * 1000, "same": same,
+            "rows": len(sql_rows), "runs": runs}
+
+
+FACT_TABLES = ("pilots", "villages", "municipalities", "pitches", "start_meetings", "consent",
+               "mbc", "steering_members", "steering_meetings", "line_scores", "safeguarding",
+               "step_moves", "working_modes")
+
+
+def load_tables(db) -> dict:
+    """The tables the facts need, as pandas DataFrames (DuckDB's relational API, no SQL)."""
+    return {t: db.con.cursor().table(t).df() for t in FACT_TABLES}
+
+
+def facts_pandas(f: dict, today: date) -> list[dict]:
+    """pilots.facts_rows computed in plain pandas from in-memory tables: the yardstick for
+    the dashboard query (same columns, same meaning: "latest" = latest non-empty value)."""
+    import pandas as pd
+    today = pd.Timestamp(today)
+
+    def latest(df, key, cols, order):
+        out = {}
+        srt = df.sort_values(order)
+        for c in cols:
+            s = srt[[key, c]].dropna(subset=[c])
+            out[c] = s.groupby(key)[c].last()
+        return pd.DataFrame(out)
+
+    def dt(s):
+        return pd.to_datetime(s)
+
+    p = f["pilots"].merge(f["villages"][["id", "name", "municipality_id"]], left_on="village_id",
+                          right_on="id", suffixes=("", "_v"))
+    p = p.merge(f["municipalities"][["id", "name"]].rename(columns={"id": "mid", "name": "municipality"}),
+                left_on="municipality_id", right_on="mid")
+    p = p.rename(columns={"name": "village"}).set_index("village_id")
+    chosen = f["pitches"].groupby("village_id")["chosen"].any()
+    cons = f["consent"].groupby("village_id")["party"].agg(lambda s: sorted(set(s)))
+    mbc = latest(f["mbc"], "village_id", ["willingness", "ability", "presented_village_on",
+                                          "presented_municipality_on"], ["assessed_on", "id"])
+    sm = f["steering_members"]
+    cur = sm[(sm.until_date.isna() | (dt(sm.until_date) >= today))
+             & (sm.from_date.isna() | (dt(sm.from_date) <= today))]
+    members = cur.groupby("village_id")["party"].agg(lambda s: sorted(set(s)))
+    me = f["steering_meetings"]
+    meet = latest(me, "village_id", ["municipality_satisfaction", "community_satisfaction"],
+                  ["held_on"])
+    meet["last_meeting_on"] = me.groupby("village_id")["held_on"].max()
+    meet["satisfied"] = ((me.municipality_satisfaction >= 3) & (me.community_satisfaction >= 3)
+                         ).groupby(me.village_id).any()
+    ls = f["line_scores"].sort_values(["scored_on", "id"])
+    last2 = ls.groupby(["village_id", "line"]).tail(2).groupby(["village_id", "line"])["score"].agg(list)
+    history = {}
+    for (vid, line), scores in last2.items():
+        history.setdefault(vid, {})[line] = scores
+    sg = f["safeguarding"]
+    plan = set(sg[sg.exit_date.notna() & (sg.successor.fillna("").str.strip() != "")].village_id)
+    mv = f["step_moves"].sort_values("id")
+    override = mv.groupby("village_id")["override"].last()
+    wm = f["working_modes"]
+    wm = wm[(dt(wm.started_on) <= today) & (wm.ended_on.isna() | (dt(wm.ended_on) > today))]
+    modes = wm.groupby("village_id")["mode"].agg(lambda s: sorted(set(s)))
+    pit = f["pitches"].merge(f["start_meetings"][["id", "meeting_date"]], left_on="meeting_id",
+                             right_on="id")
+    acts = pd.concat([
+        f["consent"][["village_id", "given_on"]].set_axis(["village_id", "d"], axis=1),
+        f["mbc"][["village_id", "assessed_on"]].set_axis(["village_id", "d"], axis=1),
+        me[["village_id", "held_on"]].set_axis(["village_id", "d"], axis=1),
+        f["line_scores"][["village_id", "scored_on"]].set_axis(["village_id", "d"], axis=1),
+        f["step_moves"][["village_id", "moved_on"]].set_axis(["village_id", "d"], axis=1),
+        f["working_modes"][["village_id", "started_on"]].set_axis(["village_id", "d"], axis=1),
+        pit[["village_id", "meeting_date"]].set_axis(["village_id", "d"], axis=1)])
+    acts = acts[dt(acts.d) <= today]
+    activity = acts.groupby("village_id")["d"].max()
+
+    def get(series, vid, default=None):
+        v = series.get(vid, default)
+        return default if v is None or (not isinstance(v, list) and pd.isna(v)) else v
+
+    rows = []
+    for vid, r in p.sort_values("village").iterrows():
+        m = mbc.loc[vid] if vid in mbc.index else None
+        mt = meet.loc[vid] if vid in meet.index else None
+        rows.append({
+            "village_id": vid, "village": r.village, "municipality": r.municipality,
+            "step": r.step, "status": r.status, "started_on": r.started_on,
+            "chosen": bool(get(chosen, vid, False)), "consent": get(cons, vid, []),
+            "willingness": None if m is None or pd.isna(m.willingness) else int(m.willingness),
+            "ability": None if m is None or pd.isna(m.ability) else int(m.ability),
+            "presented_village": m is not None and pd.notna(m.presented_village_on),
+            "presented_municipality": m is not None and pd.notna(m.presented_municipality_on),
+            "member_parties": get(members, vid, []),
+            "last_meeting_on": None if mt is None else mt.last_meeting_on,
+            "mun_sat": None if mt is None or pd.isna(mt.municipality_satisfaction) else int(mt.municipality_satisfaction),
+            "com_sat": None if mt is None or pd.isna(mt.community_satisfaction) else int(mt.community_satisfaction),
+            "satisfied_meeting": bool(mt is not None and mt.satisfied),
+            "history": history.get(vid),
+            "has_exit_plan": vid in plan,
+            "override_current": bool(get(override, vid, False)),
+            "last_activity": get(activity, vid),
+            "modes": get(modes, vid, []),
+        })
+    return rows
+
+
+def comparable(rows: list[dict]) -> list[tuple]:
+    """Rows of facts reduced to plain, comparable values (dates as ISO text, lists sorted)."""
+    import pandas as pd
+
+    def norm(v):
+        if v is None or (isinstance(v, float) and v != v):
+            return None
+        if isinstance(v, dict):
+            return tuple(sorted((k, tuple(int(x) for x in s)) for k, s in v.items()))
+        if isinstance(v, (list, tuple)) or hasattr(v, "tolist"):
+            return tuple(sorted(v.tolist() if hasattr(v, "tolist") else v))
+        if isinstance(v, (pd.Timestamp, datetime, date)):
+            return pd.Timestamp(v).date().isoformat()
+        if hasattr(v, "item"):
+            return v.item()
+        return v
+    keys = ["village_id", "village", "municipality", "step", "status", "started_on", "chosen",
+            "consent", "willingness", "ability", "presented_village", "presented_municipality",
+            "member_parties", "last_meeting_on", "mun_sat", "com_sat", "satisfied_meeting",
+            "history", "has_exit_plan", "override_current", "last_activity", "modes"]
+    return [tuple(norm(r[k]) for k in keys) for r in rows]
+
+
+# --- 4. import vs a bare read --------------------------------------------------------------------------
+
+def import_available() -> bool:
+    r = subprocess.run([sys.executable, "-m", "dorp.cli", "import", "--help"], cwd=ROOT,
+                       capture_output=True, text=True)
+    return r.returncode == 0
+
+
+def import_workbook(rows: int = IMPORT_ROWS) -> tuple[Path, int]:
+    """A valid exchange workbook of about `rows` data rows (the scale generator's villages)."""
+    from dorp import demo_scale
+    from dorp.sheets import BY_NAME
+
+    n = 1
+    per_village = 6 * 5 * demo_scale.MONTHS   # rough guess, refined below
+    n = max(1, rows // per_village)
+    while True:
+        tables = demo_scale.build(n, TODAY)
+        total = sum(len(df) for df in tables.values())
+        if total >= rows:
+            break
+        n += max(1, (rows - total) // 700)
+    key = f"g{demo_scale.GENERATOR_VERSION}-{_src_hash('dorp/demo_scale.py', 'dorp/sheets.py')}"
+    path = BENCH_DIR / f"import-{rows}-{TODAY}-{key}.xlsx"
+    if path.exists():
+        return path, total
+    import openpyxl
+    log(f"writing the import workbook {path.name} ({total} rows, {n} villages)")
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.Workbook(write_only=True)
+    for name, df in tables.items():
+        cols = [c for c in BY_NAME[name].columns if c in df.columns]
+        ws = wb.create_sheet(name)
+        ws.append(cols)
+        for rec in df[cols].itertuples(index=False, name=None):
+            ws.append([_cell(v) for v in rec])
+    tmp = path.with_suffix(".tmp")
+    wb.save(tmp)
+    tmp.rename(path)
+    return path, total
+
+
+def _cell(v):
+    import math
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if hasattr(v, "item"):          # numpy scalars
+        v = v.item()
+    if isinstance(v, datetime):
+        return v.date() if v.time() == datetime.min.time() else v
+    return v
+
+
+_BARE_READ = """
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True)
+n = 0
+for ws in wb.worksheets:
+    for row in ws.iter_rows(values_only=True):
+        n += 1
+print(n)
+"""
+
+
+def bench_import(runs: int) -> dict:
+    if not import_available():
+        return {"available": False}
+    path, rows = import_workbook()
+    read_t, imp_t, errors = [], [], []
+    for i in range(runs):
+        log(f"import: `dorp import` of {rows} rows vs openpyxl read (round {i + 1}/{runs})")
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", _BARE_READ, str(path)], cwd=ROOT, check=True,
+                       capture_output=True)
+        read_t.append(time.perf_counter() - t0)
+        with tempfile.TemporaryDirectory(prefix="dorp-import-") as d:
+            env = {**os.environ, "DORP_DB": str(Path(d) / "dorp.duckdb")}
+            t0 = time.perf_counter()
+            r = subprocess.run([sys.executable, "-m", "dorp.cli", "import", str(path)],
+                               cwd=ROOT, env=env, capture_output=True, text=True)
+            imp_t.append(time.perf_counter() - t0)
+            if r.returncode != 0:
+                errors.append((r.stderr or r.stdout)[-400:])
+    return {"available": True, "rows": rows, "read_s": median(read_t), "import_s": median(imp_t),
+            "runs": runs, "error": errors[0] if errors else None}
+
+
+# --- report ------------------------------------------------------------------------------------------
+
+def machine() -> dict:
+    import psutil
+    model = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for mod in ("streamlit", "duckdb", "pandas", "altair", "pyarrow", "openpyxl", "playwright"):
+        try:
+            from importlib.metadata import version
+            versions[mod] = version(mod)
+        except Exception:
+            versions[mod] = "?"
+    try:
+        chromium_v = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True,
+                                    timeout=20).stdout.strip()
+    except Exception:
+        chromium_v = "not found"
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                capture_output=True, text=True).stdout.strip()
+    except Exception:
+        commit = "?"
+    return {"cores": os.cpu_count(), "memory_gb": psutil.virtual_memory().total / 2**30,
+            "cpu": model, "os": platform.platform(), "python": platform.python_version(),
+            "versions": versions, "chromium": chromium_v, "commit": commit,
+            "load": os.getloadavg()}
+
+
+def _ok(good: bool | None) -> str:
+    return "n/a" if good is None else ("met" if good else "**missed**")
+
+
+def report(res: dict, started: float) -> str:
+    m = res["machine"]
+    T = TARGETS
+    lines = ["# Benchmarks", "",
+             f"Run of {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by `make bench` "
+             f"(`python -m dorp.bench`), commit {m['commit']}, in {time.perf_counter() - started:.0f} s.",
+             "",
+             f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']:.1f} GB memory, {m['os']}; "
+             f"load average at start {m['load'][0]:.1f} (the machine is shared: figures are medians, "
+             "targets are ratios where possible).",
+             f"Python {m['python']}, " + ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+             + f", {m['chromium']}.", "",
+             f"Scale database: `dorp demo --scale {SCALE}` ({SCALE} villages, ten years of monthly "
+             "line scores, a meeting every two months, yearly mBc and budget lines; "
+             f"{res.get('scale_rows', '?')} rows). Demo database: the ten-village demo. "
+             f"\"Today\" is fixed at {TODAY}.", ""]
+
+    pg = res.get("pages")
+    if pg:
+        lines += ["## Pages: warm server re-run (AppTest, lead, median)", "",
+                  "| page | demo (ms) | scale 1000 (ms) | ratio | < 150 ms | within 1.5x |",
+                  "|---|---:|---:|---:|---|---|"]
+        for script, *_ in res["page_list"]:
+            d, s = pg["demo"].get(script, {}), pg["scale"].get(script, {})
+            if "warm_ms" in d and "warm_ms" in s:
+                ratio = s["warm_ms"] / d["warm_ms"]
+                lines.append(f"| {script} | {d['warm_ms']:.1f} | {s['warm_ms']:.1f} | {ratio:.2f} "
+                             f"| {_ok(s['warm_ms'] < T['page_ms'])} | {_ok(ratio <= T['page_ratio'])} |")
+            else:
+                err = s.get("error") or d.get("error") or "no result"
+                lines.append(f"| {script} | - | - | - | error: {err} | |")
+        runs = next((r.get("runs") for r in pg["scale"].values() if r.get("runs")), "?")
+        lines += ["", f"Median of {runs} re-runs of one session after warm-up.", ""]
+
+    br = res.get("browser")
+    if br:
+        lines += ["## Browser: overview vs an empty Streamlit page (Debian chromium)", ""]
+        if "error" in br:
+            lines += [f"Not measured: {br['error']}", ""]
+        else:
+            ratio = br["overview_s"] / br["empty_s"]
+            lines += ["| | median (s) |", "|---|---:|",
+                      f"| empty page (`st.title` only) | {br['empty_s']:.2f} |",
+                      f"| overview at scale {SCALE}, {br['charts']} chart(s) drawn | {br['overview_s']:.2f} |",
+                      f"| ratio | {ratio:.2f} |", "",
+                      f"From `page.goto()` until every chart has an svg/canvas and the script has "
+                      f"finished; {br['runs']} loads each, interleaved. Under 1.5 s: "
+                      f"{_ok(br['overview_s'] < T['browser_s'])}; within 1.5x: "
+                      f"{_ok(ratio <= T['browser_ratio'])}."
+                      + (" A page load needed a fresh log-in (the session did not survive the "
+                         "reload), which is included." if br["with_login"] else ""), ""]
+
+    q = res.get("queries")
+    if q:
+        speed = q["pandas_ms"] / q["sql_ms"]
+        lines += ["## Dashboard query vs plain pandas", "",
+                  "| | median (ms) |", "|---|---:|",
+                  f"| facts of every pilot in DuckDB (`pilots.facts`) | {q['sql_ms']:.1f} |",
+                  f"| the same computed in pandas from in-memory tables | {q['pandas_ms']:.1f} |",
+                  f"| DuckDB speed-up | {speed:.1f}x |", "",
+                  f"{q['rows']} pilots; both give the same facts: {q['same']}. "
+                  f"At least 2x faster: {_ok(speed >= T['query_speedup'])}.", ""]
+
+    im = res.get("import")
+    if im:
+        lines += ["## Import of a 100,000-row workbook", ""]
+        if not im.get("available"):
+            lines += ["`dorp import` is not available in this build: not measured.", ""]
+        else:
+            ratio = im["import_s"] / im["read_s"]
+            lines += ["| | median (s) |", "|---|---:|",
+                      f"| openpyxl read of every row (read-only) | {im['read_s']:.1f} |",
+                      f"| `dorp import` into an empty database | {im['import_s']:.1f} |",
+                      f"| ratio | {ratio:.2f} |", "",
+                      f"{im['rows']} rows; both as fresh processes. Within 2x: "
+                      f"{_ok(ratio <= T['import_ratio'] and not im.get('error'))}."
+                      + (f" The import failed: `{im['error'].strip()}`" if im.get("error") else ""),
+                      ""]
+
+    ss = res.get("sessions")
+    if ss:
+        lines += ["## Server memory with 20 browser sessions", ""]
+        if "error" in ss:
+            lines += [f"Not measured: {ss['error']}", ""]
+        else:
+            lines += [f"{ss['sessions']} logged-in sessions on the overview at scale {SCALE}: "
+                      f"peak RSS {ss['peak_mb']:.0f} MB (idle before {ss['idle_mb']:.0f} MB, "
+                      f"settled after {ss['settled_mb']:.0f} MB). Under 600 MB: "
+                      f"{_ok(ss['peak_mb'] < T['rss_mb'])}.", ""]
+
+    cs = res.get("cold")
+    if cs:
+        lines += ["## `make run` cold start", ""]
+        if "error" in cs:
+            lines += [f"Not measured: {cs['error']}", ""]
+        else:
+            lines += [f"Fresh database (`dorp init` + `dorp demo --if-empty`): {cs['setup_s']:.1f} s. "
+                      f"`streamlit run app.py` to HTTP 200: {cs['http_s']:.1f} s; to the first page "
+                      f"(the login form) rendered in the browser: {cs['first_page_s']:.1f} s.", ""]
+    return "\n".join(lines)
+
+
+SECTIONS = ("pages", "browser", "queries", "import", "sessions", "cold")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m dorp.bench", description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    ap.add_argument("--skip", default="", help=f"comma-separated sections of {','.join(SECTIONS)}")
+    ap.add_argument("--only", default="", help="comma-separated sections to run")
+    ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    ap.add_argument("--apptest-child", help=argparse.SUPPRESS)
+    ap.add_argument("--runs", type=int, default=15, help=argparse.SUPPRESS)
+    ap.add_argument("--warmup", type=int, default=3, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.apptest_child:
+        _apptest_child(args.apptest_child, args.runs, args.warmup)
+        return 0
+
+    started = time.perf_counter()
+    wanted = [s for s in (args.only.split(",") if args.only else SECTIONS)
+              if s and s not in args.skip.split(",")]
+    q = args.quick
+    res: dict = {"machine": machine(), "page_list": pages()}
+    scale = scale_db()
+    demo_db()
+    from dorp.db import open_db
+    db = open_db(scale)
+    res["scale_rows"] = f"{db.scalar('SELECT count(*) FROM line_scores'):,} line scores"
+    db.con.close()
+
+    def attempt(name, fn):
+        if name not in wanted:
+            return
+        try:
+            res[name] = fn()
+        except Exception as e:
+            log(f"{name} failed: {type(e).__name__}: {e}")
+            res[name] = {"error": f"{type(e).__name__}: {str(e)[:200]}"}
+
+    attempt("pages", lambda: bench_pages(runs=5 if q else 15, warmup=1 if q else 3))
+    attempt("queries", lambda: bench_queries(runs=3 if q else 9))
+    attempt("browser", lambda: bench_browser(runs=3 if q else 9))
+    attempt("import", lambda: bench_import(runs=1 if q else 2))
+    attempt("sessions", lambda: bench_sessions(5 if q else SESSIONS))
+    attempt("cold", bench_cold_start)
+    if "pages" in res and "error" in res["pages"]:
+        res.pop("pages")
+        log("pages failed; see above")
+    text = report(res, started)
+    print()
+    print(text)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n", encoding="utf-8")
+    log(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
