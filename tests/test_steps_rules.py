@@ -1,0 +1,137 @@
+"""The vote (ties) and the gates of moving a pilot: pure logic, no database."""
+
+from datetime import date
+
+import pytest
+
+from dorp import moves, vote
+from dorp.errors import Invalid
+from dorp.rules import Meeting, PilotFacts
+
+TODAY = date(2026, 11, 29)
+
+
+def facts(**kw) -> PilotFacts:
+    base = dict(village="X", municipality="Y", step=1, status="active", last_activity=TODAY)
+    base.update(kw)
+    return PilotFacts(**base)
+
+
+# --- the vote -------------------------------------------------------------------------------
+
+def test_vote_one_seat_clear_winner():
+    r = vote.result({"A": 30, "B": 12, "C": 8}, 1)
+    assert r.chosen == {"A"} and not r.tied and not r.needs_decision
+
+
+def test_vote_two_seats():
+    r = vote.result({"A": 30, "B": 12, "C": 8}, 2)
+    assert r.chosen == {"A", "B"} and not r.needs_decision
+
+
+def test_vote_tie_for_the_only_seat():
+    r = vote.result({"A": 20, "B": 20, "C": 3}, 1)
+    assert r.chosen == frozenset() and r.tied == {"A", "B"} and r.open_seats == 1
+    assert r.needs_decision
+
+
+def test_vote_tie_for_the_last_seat_keeps_the_clear_winner():
+    r = vote.result({"A": 30, "B": 10, "C": 10, "D": 10}, 2)
+    assert r.chosen == {"A"} and r.tied == {"B", "C", "D"} and r.open_seats == 1
+
+
+def test_vote_tie_that_fits_in_the_seats_is_no_tie():
+    r = vote.result({"A": 10, "B": 10, "C": 3}, 2)
+    assert r.chosen == {"A", "B"} and not r.needs_decision
+
+
+def test_vote_more_seats_than_villages_chooses_all():
+    assert vote.result({"A": 0, "B": 5}, 3).chosen == {"A", "B"}
+
+
+def test_vote_decision_must_fill_the_open_seats_from_the_tied():
+    r = vote.result({"A": 30, "B": 10, "C": 10, "D": 10}, 2)
+    assert vote.check_decision(r, {"B"}) is None
+    assert "precies 1" in vote.check_decision(r, {"B", "C"})
+    assert "gelijk staan" in vote.check_decision(r, {"A"})
+    assert vote.check_decision(r, set()) is not None
+
+
+def test_vote_needs_a_seat():
+    with pytest.raises(ValueError):
+        vote.result({"A": 1}, 0)
+
+
+# --- the gates ----------------------------------------------------------------------------------
+
+READY_FOR_2 = dict(chosen_by_vote=True, consent=frozenset({"municipality", "community"}))
+READY_FOR_3 = dict(step=2, willingness=3, ability=2, presented_village=True,
+                   presented_municipality=True, **READY_FOR_2)
+READY_FOR_4 = dict(step=3, member_parties=frozenset({"municipality", "community"}),
+                   satisfied_meeting=True, latest_meeting=Meeting(TODAY, 3, 4))
+
+
+@pytest.mark.parametrize("kw,missing", [
+    ({}, ["not_chosen", "consent_municipality", "consent_community"]),
+    (dict(chosen_by_vote=True, consent=frozenset({"municipality"})), ["consent_community"]),
+    (dict(step=2, willingness=2, ability=2), ["mbc_not_go", "mbc_not_presented_village",
+                                              "mbc_not_presented_municipality"]),
+    (dict(step=2, willingness=4, ability=1, presented_village=True), ["mbc_not_presented_municipality"]),
+    (dict(step=3, member_parties=frozenset({"community", "support"})),
+     ["no_municipality_member", "no_satisfied_meeting"]),
+    (dict(step=4), ["no_exit_plan", "safeguarding_low"]),
+])
+def test_advance_refused_lists_exactly_what_is_missing(kw, missing):
+    with pytest.raises(moves.GateUnmet) as e:
+        moves.plan(facts(**kw), "advance")
+    assert e.value.missing == missing
+    assert "Nog niet vervuld" in e.value.problems["move"]
+
+
+@pytest.mark.parametrize("kw,to_step,to_status", [
+    (READY_FOR_2, 2, "active"), (READY_FOR_3, 3, "active"), (READY_FOR_4, 4, "active"),
+    (dict(step=4, has_exit_plan=True, line_history={"safeguarding": [2, 3]}), 4, "completed"),
+])
+def test_advance_when_the_criteria_hold(kw, to_step, to_status):
+    m = moves.plan(facts(**kw), "advance")
+    assert (m.to_step, m.to_status, m.override) == (to_step, to_status, False)
+
+
+def test_override_needs_a_written_reason():
+    with pytest.raises(Invalid) as e:
+        moves.plan(facts(), "advance", override=True)
+    assert "reason" in e.value.problems
+    with pytest.raises(Invalid):
+        moves.plan(facts(), "advance", reason="   ", override=True)
+    m = moves.plan(facts(), "advance", reason="Gemeente stemt mondeling in", override=True)
+    assert m.override and m.to_step == 2 and m.missing == (
+        "not_chosen", "consent_municipality", "consent_community")
+
+
+def test_never_skips_a_step():
+    m = moves.plan(facts(**(READY_FOR_3 | {"step": 1})), "advance")
+    assert m.to_step == 2
+
+
+@pytest.mark.parametrize("action,to_status", [("pause", "paused"), ("stop", "stopped")])
+def test_pause_and_stop_need_a_reason(action, to_status):
+    with pytest.raises(Invalid):
+        moves.plan(facts(step=2), action)
+    m = moves.plan(facts(step=2), action, reason="Dorpsraad valt uiteen")
+    assert (m.to_step, m.to_status) == (2, to_status)
+
+
+def test_what_each_status_allows():
+    assert moves.available(facts(status="active")) == ["advance", "pause", "stop"]
+    assert moves.available(facts(status="paused")) == ["resume", "stop"]
+    assert moves.available(facts(status="stopped")) == []
+    assert moves.available(facts(status="completed")) == []
+    with pytest.raises(Invalid):
+        moves.plan(facts(status="paused"), "advance")
+    with pytest.raises(Invalid):
+        moves.plan(facts(status="stopped"), "resume", reason="toch weer verder")
+
+
+def test_pause_keeps_the_override_of_the_current_stage():
+    m = moves.plan(facts(step=2, override_current=True), "pause", reason="Zomerstop")
+    assert m.override is True
