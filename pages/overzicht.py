@@ -1,20 +1,42 @@
-"""Programma-overzicht: all pilots by step, key counts, and a table leading to each pilot."""
+"""Programma-overzicht: which pilots need the lead, and why; where all pilots stand (pipeline,
+map), the latest line scores (heatmap) and the pilots compared at the same age. The filters
+at the top apply to every chart and table on the page."""
 
 import streamlit as st
 
-from dorp import charts, ui
-from dorp.repo import pilots
+from dorp import attention, charts, ui
+from dorp.charts import lines as line_charts
+from dorp.method import STATUSES, STEPS
+from dorp.repo import dashboard
 
 user = ui.guard("view_programme")
 db = ui.db()
 today = ui.today()
+lang = ui.lang()
+ATTENTION_SHOWN = 8   # pilots in "Aandacht nodig" before "show all"
+HEATMAP_ROWS = 40     # rows of the heatmap (most urgent first); the filters reach the others
 
 st.title(ui.t("overview.title"))
 ui.demo_banner(db, user)
 
-df = pilots.overview(db, user, today)
+# --- filters (every chart and table below obeys them) --------------------------------------------
+f1, f2, f3 = st.columns(3)
+municipalities = f1.multiselect(ui.t("overview.filter_municipality"),
+                                dashboard.municipalities(db, user), key="ov_mun",
+                                placeholder=ui.t("overview.filter_all"))
+steps = f2.multiselect(ui.t("overview.filter_step"), list(STEPS), key="ov_step",
+                       format_func=lambda s: ui.label("step", s),
+                       placeholder=ui.t("overview.filter_all"))
+statuses = f3.multiselect(ui.t("overview.filter_status"), list(STATUSES), key="ov_status",
+                          format_func=lambda s: ui.label("status", s),
+                          placeholder=ui.t("overview.filter_all"))
+filters = dashboard.Filters(tuple(municipalities), tuple(steps), tuple(statuses))
+data = dashboard.programme(db, user, today, filters)
+df = data.pilots
+
 if df.empty:
-    st.info(ui.t("overview.empty"))
+    st.info(ui.t("overview.empty_filtered") if (municipalities or steps or statuses)
+            else ui.t("overview.empty"))
     st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
@@ -23,9 +45,72 @@ c2.metric(ui.t("overview.metric_execution"), int(((df.step == 4) & (df.status ==
 c3.metric(ui.t("overview.metric_attention"), int((df.alerts.map(len) > 0).sum()))
 c4.metric(ui.t("overview.metric_completed"), int((df.status == "completed").sum()))
 
-st.subheader(ui.t("overview.pipeline"))
-st.altair_chart(charts.pipeline(df, ui.lang()), width="stretch")
+# --- Aandacht nodig -------------------------------------------------------------------------------
+st.subheader(ui.t("overview.attention"))
+needing = int((df.alerts.map(len) > 0).sum())
+if needing == 0:
+    st.success(ui.t("overview.attention_none"))
+else:
+    show_all = needing <= ATTENTION_SHOWN
+    if not show_all:
+        show_all = st.toggle(ui.t("overview.attention_all", n=needing), key="ov_att_all")
+    ranked = attention.ranked(df, data.facts, today, data.latest, lang,
+                              limit=None if show_all else ATTENTION_SHOWN)
+    cols = st.columns(2)
+    for i, item in enumerate(ranked):
+        with cols[i % 2].container(border=True):
+            st.markdown(f"**{item['village']}** · {item['municipality']} · "
+                        f"{ui.label('step', item['step'])} · {ui.label('status', item['status'])}")
+            for code, sentence in item["reasons"]:
+                st.markdown(f"- **{ui.label('alert', code)}**: {sentence}")
+            l1, l2 = st.columns(2)
+            l1.page_link("pages/pilot.py", label=ui.t("overview.open_pilot"),
+                         query_params={"village_id": str(item["village_id"])})
+            l2.page_link("pages/dorpsdashboard.py", label=ui.t("overview.open_dashboard"),
+                         query_params={"village_id": str(item["village_id"])})
+    if not show_all:
+        st.caption(ui.t("overview.attention_more", shown=len(ranked), n=needing))
 
+# --- pipeline and map ---------------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(ui.t("overview.pipeline"))
+    st.altair_chart(charts.pipeline(df, lang), width="stretch")
+with right:
+    st.subheader(ui.t("overview.map"))
+    if df[["lat", "lon"]].notna().all(axis=1).any():
+        st.altair_chart(line_charts.village_map(df, lang), width="stretch")
+    else:
+        st.info(ui.t("overview.map_empty"))
+
+# --- heatmap of the latest scores ----------------------------------------------------------------
+st.subheader(ui.t("overview.heatmap"))
+scored_ids = set(data.latest["village_id"].astype(int)) if not data.latest.empty else set()
+in_heatmap = df[df.village_id.isin(scored_ids) | (df.step == 4)]
+if in_heatmap.empty:
+    st.info(ui.t("overview.heatmap_empty"))
+else:
+    shown = in_heatmap.head(HEATMAP_ROWS)
+    st.altair_chart(line_charts.heatmap(data.latest, shown, lang), width="stretch")
+    st.caption(ui.t("overview.heatmap_caption"))
+    if len(in_heatmap) > HEATMAP_ROWS:
+        st.caption(ui.t("overview.heatmap_more", shown=HEATMAP_ROWS, n=len(in_heatmap)))
+
+# --- compare pilots by month of the pilot -----------------------------------------------------------
+st.subheader(ui.t("overview.compare"))
+st.caption(ui.t("overview.compare_caption"))
+with_scores = in_heatmap[in_heatmap.village_id.isin(scored_ids) & in_heatmap.started_on.notna()]
+if with_scores.empty:
+    st.info(ui.t("overview.compare_empty"))
+else:
+    names = dict(zip(with_scores.village_id.astype(int), with_scores.village))
+    default = list(names)[:4]
+    chosen = st.multiselect(ui.t("overview.compare_pick"), list(names), default=default,
+                            format_func=names.get, max_selections=8, key="ov_compare")
+    band, own = dashboard.compare(db, user, list(names), chosen)
+    st.altair_chart(line_charts.month_compare(band, own, names, lang), width="stretch")
+
+# --- all pilots -----------------------------------------------------------------------------------
 st.subheader(ui.t("overview.table"))
 table = df.assign(
     step=df.step.map(lambda s: ui.label("step", s)),
@@ -34,7 +119,8 @@ table = df.assign(
     alerts=df.alerts.map(lambda codes: ", ".join(ui.label("alert", c) for c in codes)
                          or ui.t("overview.no_alerts")),
     link=df.village_id.map(lambda v: f"pilot?village_id={v}"),
-)[["village", "municipality", "step", "status", "last_activity", "alerts", "link"]]
+    board=df.village_id.map(lambda v: f"dorpsdashboard?village_id={v}"),
+)[["village", "municipality", "step", "status", "last_activity", "alerts", "link", "board"]]
 st.dataframe(
     table,
     hide_index=True,
@@ -47,5 +133,7 @@ st.dataframe(
         "last_activity": ui.t("overview.last_update"),
         "alerts": ui.t("overview.alerts"),
         "link": st.column_config.LinkColumn(ui.t("overview.open"), display_text=ui.t("overview.open")),
+        "board": st.column_config.LinkColumn(ui.t("overview.open_dashboard"),
+                                             display_text=ui.t("overview.open_dashboard")),
     },
 )

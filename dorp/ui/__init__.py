@@ -127,6 +127,7 @@ PAGES = [
     ("pages/financiers.py", "nav.funder", "nav.section_funder", "view_funder", "financiers"),
     ("pages/startbijeenkomst.py", "nav.start", "nav.section_programme", "edit_village",
      "startbijeenkomst"),
+    ("pages/gegevens.py", "nav.gegevens", "nav.section_admin", "exchange", "gegevens"),
 ]
 
 

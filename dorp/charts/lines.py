@@ -1,0 +1,328 @@
+"""Chart builders of the two dashboards: pure functions, DataFrame in, Altair chart out.
+
+Colours are safe for colour-blind readers: scores use ColorBrewer's PuOr (orange = low,
+purple = high, grey in the middle) and every cell also shows its number; series use the
+Okabe-Ito palette and differ in dash or shape as well. Each chart stays readable with one
+data point (points are drawn) and with ten years of monthly data (no points, thin lines).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+from dorp import i18n
+from dorp.charts import OKABE_ITO
+from dorp.method import LINES, MODES, PHASES, PRESENT_AT, STEPS
+
+# Score 1..5: PuOr (colour-blind safe, diverging around the "present" level 3).
+SCORE_COLOURS = {1: "#b35806", 2: "#f1a340", 3: "#d8d8d8", 4: "#998ec3", 5: "#542788"}
+MISSING_COLOUR = "#f4f4f4"
+STEP_COLOURS = {1: "#E69F00", 2: "#56B4E9", 3: "#009E73", 4: "#0072B2"}
+MANY_POINTS = 24  # beyond this many points per series, lines without point marks
+
+
+def _line_labels(lang: str) -> list[str]:
+    return [i18n.label("line", ln, lang) for ln in LINES]
+
+
+def _score_scale() -> alt.Scale:
+    return alt.Scale(domain=["1", "2", "3", "4", "5", "–"],
+                     range=[*SCORE_COLOURS.values(), MISSING_COLOUR])
+
+
+def _score_axis(title: str | None) -> alt.Y:
+    return alt.Y("score:Q", title=title, scale=alt.Scale(domain=[1, 5], nice=False),
+                 axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d", grid=True))
+
+
+def _threshold() -> alt.Chart:
+    """The level at which a dimension counts as present (3)."""
+    return alt.Chart(pd.DataFrame({"y": [PRESENT_AT]})).mark_rule(
+        color="#777777", strokeDash=[4, 3], strokeWidth=1).encode(y="y:Q")
+
+
+# --- programme overview ------------------------------------------------------------------------
+
+def heatmap_data(latest: pd.DataFrame, pilots: pd.DataFrame, lang: str = "nl") -> pd.DataFrame:
+    """Every (village, line) cell of the shown pilots, with the latest score or "–"."""
+    labels = dict(zip(LINES, _line_labels(lang)))
+    grid = pilots[["village_id", "village"]].merge(pd.DataFrame({"line": list(LINES)}),
+                                                   how="cross")
+    cells = grid.merge(latest[["village_id", "line", "score", "scored_on"]],
+                       on=["village_id", "line"], how="left")
+    has = cells["score"].notna()
+    cells["score_label"] = "–"
+    cells.loc[has, "score_label"] = cells.loc[has, "score"].astype(int).astype(str)
+    cells["line_label"] = cells["line"].map(labels)
+    cells["scored_on"] = cells["scored_on"].map(lambda d: i18n.fmt_date(d, lang)
+                                                if isinstance(d, date) else "–")
+    cells["dark"] = cells["score_label"].isin(["1", "5"])
+    return cells[["village_id", "village", "line", "line_label", "score", "score_label",
+                  "scored_on", "dark"]]
+
+
+def heatmap(latest: pd.DataFrame, pilots: pd.DataFrame, lang: str = "nl") -> alt.Chart:
+    """Village x line of the latest scores; rows in the order of `pilots` (most urgent first)."""
+    cells = heatmap_data(latest, pilots, lang)
+    order = list(dict.fromkeys(pilots["village"]))
+    line_title = i18n.t("dashboard.line", lang)
+    village_title = i18n.t("overview.village", lang)
+    base = alt.Chart(cells).encode(
+        x=alt.X("line_label:N", sort=_line_labels(lang), title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=160)),
+        y=alt.Y("village:N", sort=order, title=None, axis=alt.Axis(labelLimit=180)),
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("score_label:N", title=i18n.t("dashboard.score", lang),
+                        scale=_score_scale(), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("village:N", title=village_title),
+                 alt.Tooltip("line_label:N", title=line_title),
+                 alt.Tooltip("score_label:N", title=i18n.t("dashboard.score", lang)),
+                 alt.Tooltip("scored_on:N", title=i18n.t("dashboard.scored_on", lang))],
+    )
+    text = base.mark_text(fontSize=13, fontWeight="bold").encode(
+        text="score_label:N",
+        color=alt.condition("datum.dark", alt.value("white"), alt.value("#222222")),
+    )
+    return (rect + text).properties(height=max(60, 26 * len(order)))
+
+
+def month_compare(band: pd.DataFrame, own: pd.DataFrame, names: dict[int, str],
+                  lang: str = "nl") -> alt.Chart:
+    """Line scores against the month of the pilot (months since its start), one panel per
+    line: the spread of all shown pilots (25-75 % band and median) and a line per chosen
+    pilot, so a young pilot is compared with the others at the same age."""
+    labels = dict(zip(LINES, _line_labels(lang)))
+    median_name = i18n.t("dashboard.median", lang)
+    b = band.assign(line_label=band["line"].map(labels), kind="band", series=median_name,
+                    score=band["median"])
+    o = own.assign(line_label=own["line"].map(labels), kind="pilot",
+                   series=own["village_id"].map(names))
+    data = pd.concat([b, o], ignore_index=True, sort=False)
+    for c in ("p25", "p75", "median", "pilots"):
+        if c not in data:
+            data[c] = None
+    data = data[["line_label", "month", "score", "kind", "series", "p25", "p75", "pilots"]]
+    month_title = i18n.t("dashboard.month_of_pilot", lang)
+    per_series = o.groupby("series").size().max() if not o.empty else 0
+    series_names = sorted(o["series"].dropna().unique().tolist())
+    x = alt.X("month:Q", title=month_title, axis=alt.Axis(tickMinStep=1, format="d"))
+    area = alt.Chart().transform_filter("datum.kind == 'band'").mark_area(
+        color="#bbbbbb", opacity=0.45).encode(
+        x=x, y=alt.Y("p25:Q", scale=alt.Scale(domain=[1, 5]), title=None), y2="p75:Q")
+    median = alt.Chart().transform_filter("datum.kind == 'band'").mark_line(
+        color="#444444", strokeDash=[5, 3], strokeWidth=1.5).encode(
+        x=x, y=_score_axis(None),
+        tooltip=[alt.Tooltip("month:Q", title=month_title),
+                 alt.Tooltip("score:Q", title=median_name, format=".1f"),
+                 alt.Tooltip("pilots:Q", title=i18n.t("overview.pilots", lang))])
+    pilots_layer = alt.Chart().transform_filter("datum.kind == 'pilot'").mark_line(
+        point=bool(per_series <= MANY_POINTS), strokeWidth=2, interpolate="step-after").encode(
+        x=x, y=_score_axis(None),
+        color=alt.Color("series:N", title=i18n.t("overview.village", lang),
+                        scale=alt.Scale(domain=series_names,
+                                        range=OKABE_ITO[:max(1, len(series_names))])),
+        strokeDash=alt.StrokeDash("series:N", legend=None),
+        tooltip=[alt.Tooltip("series:N", title=i18n.t("overview.village", lang)),
+                 alt.Tooltip("month:Q", title=month_title),
+                 alt.Tooltip("score:Q", title=i18n.t("dashboard.score", lang))])
+    return alt.layer(area, median, pilots_layer, data=data).properties(
+        width=260, height=150).facet(
+        facet=alt.Facet("line_label:N", sort=_line_labels(lang), title=None,
+                        header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
+        columns=3).resolve_scale(x="shared")
+
+
+def village_map(pilots: pd.DataFrame, lang: str = "nl") -> alt.Chart:
+    """The villages at their coordinates, coloured by step, on a plain background (no map
+    tiles: works offline). Villages without coordinates are left out."""
+    pts = pilots.dropna(subset=["lat", "lon"]).copy()
+    step_labels = [i18n.label("step", s, lang) for s in STEPS]
+    pts["step_label"] = pts["step"].map(lambda s: i18n.label("step", int(s), lang))
+    pts["status_label"] = pts["status"].map(lambda s: i18n.label("status", s, lang))
+    pts = pts[["village", "municipality", "lat", "lon", "step_label", "status_label"]]
+    enc = {"longitude": "lon:Q", "latitude": "lat:Q"}
+    dots = alt.Chart(pts).mark_circle(size=140, opacity=0.9, stroke="white",
+                                      strokeWidth=1).encode(
+        **enc,
+        color=alt.Color("step_label:N", title=i18n.t("overview.step", lang),
+                        scale=alt.Scale(domain=step_labels,
+                                        range=[STEP_COLOURS[s] for s in STEPS]),
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        shape=alt.Shape("step_label:N", scale=alt.Scale(domain=step_labels), legend=None),
+        tooltip=[alt.Tooltip("village:N", title=i18n.t("overview.village", lang)),
+                 alt.Tooltip("municipality:N", title=i18n.t("overview.municipality", lang)),
+                 alt.Tooltip("step_label:N", title=i18n.t("overview.step", lang)),
+                 alt.Tooltip("status_label:N", title=i18n.t("overview.status", lang))],
+    )
+    chart = dots
+    if len(pts) <= 30:
+        chart = dots + alt.Chart(pts).mark_text(dy=-11, fontSize=11, color="#333333").encode(
+            **enc, text="village:N")
+    return chart.project(type="mercator").properties(height=340).configure_view(
+        stroke="#cccccc", fill="#fafafa")
+
+
+# --- one village -------------------------------------------------------------------------------
+
+def lines_over_time(scores: pd.DataFrame, lang: str = "nl") -> alt.Chart:
+    """Each line's scores over time, one small panel per line (scores 1-5 overlap too much
+    in one panel)."""
+    labels = _line_labels(lang)
+    d = scores[["line", "scored_on", "score"]].copy()
+    d["line_label"] = d["line"].map(dict(zip(LINES, labels)))
+    d["scored_on"] = pd.to_datetime(d["scored_on"])
+    many = (d.groupby("line").size().max() if not d.empty else 0) > MANY_POINTS
+    date_title = i18n.t("dashboard.scored_on", lang)
+    line = alt.Chart().mark_line(point=not many, strokeWidth=2, color="#0072B2",
+                                 interpolate="step-after").encode(
+        x=alt.X("scored_on:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+        y=_score_axis(None),
+        tooltip=[alt.Tooltip("line_label:N", title=i18n.t("dashboard.line", lang)),
+                 alt.Tooltip("scored_on:T", title=date_title, format="%d-%m-%Y"),
+                 alt.Tooltip("score:Q", title=i18n.t("dashboard.score", lang))])
+    rule = alt.Chart().mark_rule(color="#999999", strokeDash=[4, 3]).encode(
+        y=alt.datum(PRESENT_AT))
+    return alt.layer(line, rule, data=d).properties(height=80, width=620).facet(
+        row=alt.Row("line_label:N", sort=labels, title=None,
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold",
+                                      labelLimit=200)),
+        spacing=6)
+
+
+def lines_now(latest: pd.DataFrame, lang: str = "nl") -> alt.Chart:
+    """The latest score of each line as a bar (with its number); lines without a score say so."""
+    labels = _line_labels(lang)
+    d = pd.DataFrame({"line": list(LINES), "line_label": labels}).merge(
+        latest[["line", "score"]], on="line", how="left")
+    has = d["score"].notna()
+    d["score_label"] = "–"
+    d.loc[has, "score_label"] = d.loc[has, "score"].astype(int).astype(str)
+    d["text"] = d["score_label"].where(has, i18n.t("dashboard.not_scored", lang))
+    d["bar"] = d["score"].fillna(0)
+    y = alt.Y("line_label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=220))
+    bars = alt.Chart(d).mark_bar(height=22).encode(
+        y=y, x=alt.X("bar:Q", title=i18n.t("dashboard.score", lang),
+                     scale=alt.Scale(domain=[0, 5]), axis=alt.Axis(values=[0, 1, 2, 3, 4, 5])),
+        color=alt.Color("score_label:N", scale=_score_scale(), legend=None),
+        tooltip=[alt.Tooltip("line_label:N", title=i18n.t("dashboard.line", lang)),
+                 alt.Tooltip("text:N", title=i18n.t("dashboard.score", lang))])
+    text = alt.Chart(d).mark_text(align="left", dx=5, fontWeight="bold").encode(
+        y=y, x="bar:Q", text="text:N")
+    rule = alt.Chart(pd.DataFrame({"x": [PRESENT_AT]})).mark_rule(
+        color="#777777", strokeDash=[4, 3]).encode(x="x:Q")
+    return (bars + text + rule).properties(height=190)
+
+
+def satisfaction(meetings: pd.DataFrame, lang: str = "nl") -> alt.Chart:
+    """Satisfaction of municipality and community at each steering meeting (1-5)."""
+    parties = {"municipality_satisfaction": i18n.label("party", "municipality", lang),
+               "community_satisfaction": i18n.label("party", "community", lang)}
+    d = meetings.melt(id_vars=["held_on"], value_vars=list(parties), var_name="party",
+                      value_name="score").dropna(subset=["score"])
+    d["party"] = d["party"].map(parties)
+    d["held_on"] = pd.to_datetime(d["held_on"])
+    many = len(meetings) > MANY_POINTS
+    names = list(parties.values())
+    line = alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=60, filled=True) if not many
+                                  else False, strokeWidth=2).encode(
+        x=alt.X("held_on:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+        y=_score_axis(i18n.t("dashboard.satisfaction_axis", lang)),
+        color=alt.Color("party:N", title=None, scale=alt.Scale(domain=names,
+                                                               range=[OKABE_ITO[0], OKABE_ITO[1]]),
+                        legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash("party:N", scale=alt.Scale(domain=names,
+                                                            range=[[1, 0], [6, 3]]), legend=None),
+        tooltip=[alt.Tooltip("held_on:T", title=i18n.t("dashboard.meeting", lang),
+                             format="%d-%m-%Y"),
+                 alt.Tooltip("party:N", title=i18n.t("dashboard.party", lang)),
+                 alt.Tooltip("score:Q", title=i18n.t("dashboard.score", lang))])
+    return (line + _threshold()).properties(height=220)
+
+
+def modes_timeline(modes: pd.DataFrame, assessments: pd.DataFrame, today: date,
+                   lang: str = "nl") -> alt.Chart:
+    """Working modes in use over time (bars), beside the mode the mBc advised at each
+    assessment (lighter, outlined bars), one row per mode."""
+    used = pd.DataFrame({
+        "mode": modes["mode"], "start": modes["started_on"],
+        "end": modes["ended_on"].where(modes["ended_on"].notna(), today),
+        "kind": i18n.t("dashboard.mode_used", lang), "reason": modes["reason"].fillna(""),
+    })
+    adv = assessments.dropna(subset=["advised"]).reset_index(drop=True)
+    ends = list(adv["assessed_on"].iloc[1:]) + [today]
+    advised = pd.DataFrame({"mode": adv["advised"], "start": adv["assessed_on"],
+                            "end": ends, "kind": i18n.t("dashboard.mode_advised", lang),
+                            "reason": i18n.t("dashboard.mode_advised_reason", lang)})
+    d = pd.concat([used, advised], ignore_index=True)
+    d["mode_label"] = d["mode"].map(lambda m: i18n.label("mode", m, lang))
+    d["start"] = pd.to_datetime(d["start"])
+    d["end"] = pd.to_datetime(d["end"])
+    kinds = [i18n.t("dashboard.mode_used", lang), i18n.t("dashboard.mode_advised", lang)]
+    mode_labels = [i18n.label("mode", m, lang) for m in MODES]
+    return alt.Chart(d).mark_bar(cornerRadius=3, height=12).encode(
+        x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+        x2="end:T",
+        y=alt.Y("mode_label:N", sort=mode_labels, title=None,
+                scale=alt.Scale(domain=mode_labels), axis=alt.Axis(labelLimit=200)),
+        yOffset=alt.YOffset("kind:N", sort=kinds, scale=alt.Scale(domain=kinds)),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(
+            domain=kinds, range=[OKABE_ITO[0], OKABE_ITO[1]]), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("mode_label:N", title=i18n.t("dashboard.mode", lang)),
+                 alt.Tooltip("kind:N", title=" "),
+                 alt.Tooltip("start:T", title=i18n.t("dashboard.from", lang), format="%d-%m-%Y"),
+                 alt.Tooltip("end:T", title=i18n.t("dashboard.until", lang), format="%d-%m-%Y"),
+                 alt.Tooltip("reason:N", title=i18n.t("dashboard.reason", lang))],
+    ).properties(height=200)
+
+
+def initiatives_by_phase(initiatives: pd.DataFrame, lang: str = "nl") -> alt.Chart:
+    """How many initiatives stand in each phase of self-organisation (chapter 2.4); every
+    phase is shown, also when empty, in the order of the method's figure."""
+    labels = [i18n.label("phase", p, lang) for p in PHASES]
+    counts = initiatives.groupby("phase").agg(
+        n=("name", "size"), names=("name", lambda s: ", ".join(sorted(s)))).reset_index()
+    d = pd.DataFrame({"phase": list(PHASES), "phase_label": labels}).merge(
+        counts, on="phase", how="left")
+    d["n"] = d["n"].fillna(0).astype(int)
+    d["names"] = d["names"].fillna("")
+    y = alt.Y("phase_label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=160))
+    bars = alt.Chart(d).mark_bar(color=OKABE_ITO[2], height=16).encode(
+        y=y, x=alt.X("n:Q", title=i18n.t("dashboard.initiatives_count", lang),
+                     axis=alt.Axis(tickMinStep=1, format="d")),
+        tooltip=[alt.Tooltip("phase_label:N", title=i18n.t("dashboard.phase", lang)),
+                 alt.Tooltip("n:Q", title=i18n.t("dashboard.initiatives_count", lang)),
+                 alt.Tooltip("names:N", title=i18n.t("dashboard.initiatives", lang))])
+    text = alt.Chart(d[d["n"] > 0]).mark_text(align="left", dx=4).encode(
+        y=y, x="n:Q", text="names:N")
+    return (bars + text).properties(height=210)
+
+
+def steps_track(step: int, status: str, lang: str = "nl") -> alt.Chart:
+    """The four steps as a row of blocks: done, current (or completed), still to come."""
+    rows = []
+    for s in STEPS:
+        if status == "completed" or s < step:
+            state = "done"
+        elif s == step:
+            state = "current"
+        else:
+            state = "todo"
+        rows.append({"step": s, "label": i18n.label("step", s, lang), "state": state,
+                     "state_label": i18n.t(f"dashboard.state_{state}", lang)})
+    d = pd.DataFrame(rows)
+    states = [i18n.t(f"dashboard.state_{k}", lang) for k in ("done", "current", "todo")]
+    x = alt.X("label:N", sort=[r["label"] for r in rows], title=None, axis=None)
+    rect = alt.Chart(d).mark_rect(cornerRadius=6, stroke="white", strokeWidth=6).encode(
+        x=x, color=alt.Color("state_label:N", title=None, scale=alt.Scale(
+            domain=states, range=["#009E73", "#0072B2", "#e6e6e6"]),
+            legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("label:N", title=i18n.t("overview.step", lang)),
+                 alt.Tooltip("state_label:N", title=" ")])
+    text = alt.Chart(d).mark_text(fontSize=13, fontWeight="bold").encode(
+        x=x, text="label:N",
+        color=alt.condition("datum.state == 'todo'", alt.value("#333333"), alt.value("white")))
+    return (rect + text).properties(height=56)

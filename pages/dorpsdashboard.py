@@ -1,0 +1,171 @@
+"""Dorpsdashboard: one village on one page, for its steering group and the programme lead.
+Where the pilot stands and what is missing, the five lines over time and now, satisfaction of
+municipality and community, working modes beside the advised one, decisions and open actions,
+initiatives by phase, partners. A print layout stacks everything in one column."""
+
+import streamlit as st
+
+from dorp import attention, rules, ui
+from dorp.charts import lines as line_charts
+from dorp.repo import dashboard
+
+user = ui.guard("view_village_any")
+db = ui.db()
+today = ui.today()
+lang = ui.lang()
+
+options = dashboard.villages_for(db, user, today)
+if not options:
+    st.title(ui.t("dashboard.title"))
+    st.info(ui.t("dashboard.no_villages"))
+    st.stop()
+raw = st.query_params.get("village_id")
+village_id = int(raw) if raw and raw.isdigit() and int(raw) in options else next(iter(options))
+top_left, top_right = st.columns([3, 1])
+if len(options) > 1:
+    village_id = top_left.selectbox(ui.t("dashboard.choose"), list(options),
+                                    index=list(options).index(village_id),
+                                    format_func=options.get, key="dd_village")
+st.query_params["village_id"] = str(village_id)
+printing = top_right.toggle(ui.t("dashboard.print"), key="dd_print",
+                            help=ui.t("dashboard.print_help"))
+
+v = dashboard.village(db, user, village_id, today)
+f = v.facts
+st.title(ui.t("dashboard.heading", village=f.village, municipality=f.municipality))
+st.caption(ui.t("dashboard.as_of", date=ui.fmt_date(today), status=ui.label("status", f.status),
+                started=ui.fmt_date(f.started_on)))
+
+
+def pair():
+    """Two columns on screen; one column when printing."""
+    return (st.container(), st.container()) if printing else st.columns(2)
+
+
+def table(frame, config):
+    """A static table when printing (prints in full), an interactive one on screen."""
+    shown = frame.rename(columns=config)[list(config.values())]
+    if printing:
+        st.table(shown.set_index(shown.columns[0]))
+    else:
+        st.dataframe(shown, hide_index=True, width="stretch")
+
+
+# --- 1. where the pilot stands --------------------------------------------------------------------
+st.header(ui.t("dashboard.where"))
+st.altair_chart(line_charts.steps_track(f.step, f.status, lang), width="stretch",
+                alt=ui.label("step_long", rules.current_stage(f)))
+nxt = rules.next_stage(f)
+left, right = pair()
+with left:
+    st.markdown(f"**{ui.label('step_long', rules.current_stage(f))}**")
+    if nxt is not None:
+        missing = rules.missing_for(nxt, f)
+        if missing:
+            st.markdown(ui.t("dashboard.missing_for", step=ui.label("step_long", nxt)))
+            for m in missing:
+                st.markdown(f"- {ui.label('gate', m)}")
+        else:
+            st.success(ui.t("dashboard.ready_for", step=ui.label("step_long", nxt)))
+with right:
+    reasons = attention.reasons(village_id, f, today, v.latest, lang)
+    if reasons:
+        st.markdown(f"**{ui.t('dashboard.signals')}**")
+        for code, sentence in reasons:
+            st.warning(f"**{ui.label('alert', code)}**: {sentence}")
+    else:
+        st.success(ui.t("dashboard.no_signals"))
+
+# --- 2. the five lines ----------------------------------------------------------------------------
+st.header(ui.t("dashboard.lines"))
+if v.scores.empty:
+    st.info(ui.t("dashboard.lines_empty"))
+    st.page_link("pages/metingen.py", label=ui.t("dashboard.add_first"),
+                 query_params={"village_id": str(village_id)})
+else:
+    left, right = pair()
+    with left:
+        st.markdown(f"**{ui.t('dashboard.lines_now')}**")
+        st.altair_chart(line_charts.lines_now(v.latest, lang), width="stretch")
+        st.caption(ui.t("dashboard.lines_now_caption",
+                        date=ui.fmt_date(v.scores["scored_on"].max())))
+    with right:
+        st.markdown(f"**{ui.t('dashboard.lines_over_time')}**")
+        st.altair_chart(line_charts.lines_over_time(v.scores, lang), width="stretch")
+    if not printing:
+        st.page_link("pages/metingen.py", label=ui.t("dashboard.add_scores"),
+                     query_params={"village_id": str(village_id)})
+
+# --- 3. steering group: satisfaction, decisions, open actions --------------------------------------
+st.header(ui.t("dashboard.steering"))
+left, right = pair()
+with left:
+    st.markdown(f"**{ui.t('dashboard.satisfaction')}**")
+    if v.meetings.empty:
+        st.info(ui.t("dashboard.satisfaction_empty"))
+    else:
+        st.altair_chart(line_charts.satisfaction(v.meetings, lang), width="stretch")
+with right:
+    st.markdown(f"**{ui.t('dashboard.decisions')}**")
+    decided = v.meetings.dropna(subset=["decisions"]).tail(3).iloc[::-1]
+    if decided.empty:
+        st.info(ui.t("dashboard.decisions_empty"))
+    for m in decided.itertuples():
+        st.markdown(f"- **{ui.fmt_date(m.held_on)}**: {m.decisions}")
+st.markdown(f"**{ui.t('dashboard.actions')}**")
+if v.actions.empty:
+    st.info(ui.t("dashboard.actions_empty"))
+else:
+    acts = v.actions.assign(
+        late=v.actions.due_on.map(lambda d: "⚠ " + ui.t("dashboard.late")
+                                  if d is not None and d == d and d < today else ""),
+        due_on=v.actions.due_on.map(ui.fmt_date),
+        meeting_on=v.actions.meeting_on.map(ui.fmt_date),
+    )
+    table(acts, {"description": ui.t("dashboard.action"), "who": ui.t("dashboard.who"),
+                 "due_on": ui.t("dashboard.due"), "late": ui.t("dashboard.late_col"),
+                 "meeting_on": ui.t("dashboard.meeting")})
+
+# --- 4. working modes --------------------------------------------------------------------------------
+st.header(ui.t("dashboard.modes"))
+advised_now = rules.advised_mode(f.willingness, f.ability)
+if advised_now is None:
+    st.caption(ui.t("dashboard.advised_none"))
+else:
+    st.markdown(ui.t("dashboard.advised_now", mode=ui.label("mode", advised_now),
+                     w=f.willingness, a=f.ability))
+if v.modes.empty and v.assessments.empty:
+    st.info(ui.t("dashboard.modes_empty"))
+else:
+    st.altair_chart(line_charts.modes_timeline(v.modes, v.assessments, today, lang),
+                    width="stretch")
+    in_use = [ui.label("mode", m) for m in f.modes]
+    st.caption(ui.t("dashboard.modes_in_use", modes=", ".join(in_use) or ui.t("dashboard.none")))
+
+# --- 5. initiatives and partners ------------------------------------------------------------------
+left, right = pair()
+with left:
+    st.header(ui.t("dashboard.initiatives"))
+    if v.initiatives.empty:
+        st.info(ui.t("dashboard.initiatives_empty"))
+    else:
+        st.altair_chart(line_charts.initiatives_by_phase(v.initiatives, lang), width="stretch")
+with right:
+    st.header(ui.t("dashboard.partners"))
+    if v.partners.empty:
+        st.info(ui.t("dashboard.partners_empty"))
+    else:
+        formal = v.partners[v.partners.formal.fillna(False).astype(bool)]
+        informal = v.partners[~v.partners.formal.fillna(False).astype(bool)]
+        for title, part in ((ui.t("dashboard.formal"), formal),
+                            (ui.t("dashboard.informal"), informal)):
+            st.markdown(f"**{title}** ({len(part)})")
+            for p in part.itertuples():
+                st.markdown(f"- {p.name or p.partner_type}")
+    if v.plan:
+        st.markdown(f"**{ui.t('dashboard.plan')}**")
+        st.markdown(ui.t("dashboard.plan_text", date=ui.fmt_date(v.plan["exit_date"]),
+                         successor=v.plan["successor"] or "–"))
+
+if printing:
+    st.caption(ui.t("dashboard.print_footer", date=ui.fmt_date(today)))
