@@ -37,6 +37,7 @@ from dorp.sheets import BY_NAME, COLUMNS, KEYS, SHEET_DOCS, SHEETS, TEXT_MAX, Co
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024       # an uploaded file
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024    # what an .xlsx (a zip) may unpack to
 EXPLAIN_SHEET = "uitleg"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 MIN_YEAR, MAX_YEAR = 1900, 2200
@@ -593,6 +594,17 @@ def write_table(title: str, df: pd.DataFrame) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def safe_csv(df: pd.DataFrame) -> bytes:
+    """A DataFrame as CSV (UTF-8 with BOM, ';' for Dutch Excel); text that Excel could take
+    for a formula gets a leading apostrophe."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or str(out[c].dtype).startswith("str"):
+            out[c] = out[c].map(lambda v: "'" + v if isinstance(v, str)
+                                and v.startswith(DANGEROUS_START) else v)
+    return out.to_csv(index=False, sep=";").encode("utf-8-sig")
 
 
 def template() -> bytes:
