@@ -124,21 +124,24 @@ if record is None:
 seen = st.session_state.setdefault("mt_seen", {})
 loaded_version = seen.setdefault(score_id, record["version"])
 if may_write:
-    with st.form(f"mt_edit_{score_id}_{loaded_version}"):
+    k = f"{score_id}_{loaded_version}"   # stable keys: the input survives a refused save
+    with st.form(f"mt_edit_{k}"):
         e_date = st.date_input(ui.t("lines.date"), value=record["scored_on"], max_value=today,
-                               format="DD-MM-YYYY")
+                               format="DD-MM-YYYY", key=f"mt_e_date_{k}")
         ui.field_error("scored_on")
         e_score = st.selectbox(ui.t("lines.score"), list(SCORES),
                                index=list(SCORES).index(record["score"]),
-                               format_func=score_label(record["line"]))
+                               format_func=score_label(record["line"]), key=f"mt_e_score_{k}")
         ui.field_error("score")
-        e_note = st.text_area(ui.t("lines.note"), value=record["note"] or "")
+        e_note = st.text_area(ui.t("lines.note"), value=record["note"] or "",
+                              key=f"mt_e_note_{k}")
         ui.field_error("note")
-        e_evidence = st.text_input(ui.t("lines.evidence"), value=record["evidence"] or "")
+        e_evidence = st.text_input(ui.t("lines.evidence"), value=record["evidence"] or "",
+                                   key=f"mt_e_evidence_{k}")
         srcs = [None, *SOURCES]
         e_source = st.selectbox(ui.t("lines.source"), srcs,
                                 index=srcs.index(record["source"]) if record["source"] in srcs else 0,
-                                format_func=source_label)
+                                format_func=source_label, key=f"mt_e_source_{k}")
         b1, b2 = st.columns(2)
         save = b1.form_submit_button(ui.t("lines.correct_save"), type="primary")
         remove = b2.form_submit_button(ui.t("lines.delete"))

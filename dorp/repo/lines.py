@@ -19,7 +19,7 @@ import pandas as pd
 
 from dorp import i18n
 from dorp.access import AccessDenied, User, can, require, village_scope
-from dorp.db import Db
+from dorp.db import Db, StaleVersion
 from dorp.errors import Invalid
 from dorp.method import LINES, SCORES, SOURCES
 
@@ -48,12 +48,17 @@ def _ids_clause(ids: list[int] | None, column: str = "village_id") -> tuple[str,
     return f" AND {column} IN (SELECT unnest(?::BIGINT[]))", [ids]
 
 
-def as_dates(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """DuckDB dates arrive as pandas timestamps; pages and charts want `date` (or None)."""
+def as_dates(df: pd.DataFrame, *columns: str, timestamps: tuple[str, ...] = ()) -> pd.DataFrame:
+    """DuckDB dates arrive as pandas timestamps; pages and charts want `date` (or None),
+    and `datetime` (or None) for the `timestamps` columns."""
     for c in columns:
         if c in df:
             df[c] = pd.Series([None if pd.isna(x) else pd.Timestamp(x).date() for x in df[c]],
                               index=df.index, dtype=object)
+    for c in timestamps:
+        if c in df:
+            df[c] = pd.Series([None if pd.isna(x) else pd.Timestamp(x).to_pydatetime()
+                               for x in df[c]], index=df.index, dtype=object)
     return df
 
 
@@ -91,7 +96,7 @@ def history(db: Db, user: User, village_id: int) -> pd.DataFrame:
                   updated_at, updated_by
            FROM line_scores WHERE village_id = ? ORDER BY scored_on, id""",
         [village_id],
-    ), "scored_on")
+    ), "scored_on", timestamps=("updated_at",))
 
 
 def get(db: Db, user: User, score_id: int) -> dict | None:
@@ -104,10 +109,12 @@ def get(db: Db, user: User, score_id: int) -> dict | None:
 
 def audit_trail(db: Db, user: User, score_id: int) -> list[dict]:
     """The audit entries of one score (insert, updates, delete), oldest first."""
-    r = db.one("SELECT village_id FROM audit_log WHERE table_name = 'line_scores' "
-               "AND record_id = ? AND village_id IS NOT NULL LIMIT 1", [score_id])
-    if r is not None:
-        _require_view(user, r["village_id"])
+    village_id = db.scalar("SELECT village_id FROM line_scores WHERE id = ?", [score_id])
+    if village_id is None:   # deleted: the audit log still knows its village
+        village_id = db.scalar("SELECT village_id FROM audit_log WHERE table_name = 'line_scores'"
+                               " AND record_id = ? AND village_id IS NOT NULL LIMIT 1", [score_id])
+    if village_id is not None:
+        _require_view(user, village_id)
     elif not user.is_lead:
         raise AccessDenied()
     out = db.rows("SELECT logged_at, username, action, before, after FROM audit_log "
@@ -256,6 +263,8 @@ def correct(db: Db, user: User, score_id: int, values: dict, expected_version: i
         raise Invalid({"score": i18n.t("lines.err.missing", lang)})
     village_id = current["village_id"]
     require(user, "score_lines", village_id)
+    if current["version"] != expected_version:
+        raise StaleVersion("line_scores", score_id, current["updated_by"], current["updated_at"])
     unknown = set(values) - set(EDIT_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
