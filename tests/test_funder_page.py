@@ -1,0 +1,80 @@
+"""The funder page (AppTest): figures equal the shared aggregates, period selector, one
+pilot, charts, "<5", downloads; other roles refused."""
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+from dorp.repo import funder
+from tests.conftest import AS_OF, FUNDER, ROOT, STEERING, user_of
+
+
+def _metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_funder_lands_on_the_funder_page_with_the_shared_figures(app_as, demo_db):
+    at = app_as(FUNDER)            # the funder's menu starts with this page
+    assert not at.exception
+    assert at.title[0].value == "Voortgang voor financiers"
+    # Default period: the current quarter; figures equal those of the shared view.
+    prog = demo_db.one("SELECT start_date, end_date FROM programme")
+    q = funder.periods("quarter", prog["start_date"], AS_OF)[0]
+    view = funder.view(demo_db, user_of(demo_db, FUNDER), q, AS_OF)
+    assert _metrics(at) == dict(view.summary_rows())
+    assert _metrics(at)["Mijlpalen in de periode"] == "1"     # Winssen completed in Q4 2026
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(specs) == 4
+    subheads = [s.value for s in at.subheader]
+    for s in ("Pilots per stap", "Pilots per stap door de tijd", "De vijf lijnen over het programma",
+              "Begroting en besteding per financieringsbron", "Mijlpalen in deze periode",
+              "Per pilot: voortgang en lessen"):
+        assert s in subheads
+    lines = at.dataframe[0].value
+    assert "<5" in lines.to_numpy().ravel().tolist()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Rapport downloaden (PDF)", "Samenvatting downloaden (Excel)"]
+    assert len(at.expander) >= 10          # one per pilot (+ all milestones)
+
+
+def test_period_selector_and_one_pilot(app_as, demo_db):
+    at = app_as(FUNDER)
+    at.radio(key="funder_kind").set_value("programme").run()
+    assert not at.exception
+    assert _metrics(at)["Mijlpalen in de periode"] == "30"
+    at.radio(key="funder_kind").set_value("year").run()
+    year_box = at.selectbox(key="funder_period_year")
+    assert year_box.options == ["2026", "2025", "2024"]
+    start = demo_db.scalar("SELECT start_date FROM programme")
+    y2025 = funder.periods("year", start, AS_OF)[1]
+    year_box.set_value(y2025).run()
+    view = funder.view(demo_db, user_of(demo_db, FUNDER), y2025, AS_OF)
+    assert _metrics(at) == dict(view.summary_rows())
+    assert _metrics(at)["Mijlpalen in de periode"] == str(int(view.milestones["in_period"].sum()))
+    vid = funder.village_id_by_name(demo_db, user_of(demo_db, FUNDER), "Doornspijk")
+    at.selectbox(key="funder_village").set_value(vid).run()
+    assert _metrics(at)["Pilots"] == "0"           # Doornspijk started in 2026
+    at.radio(key="funder_kind").set_value("programme").run()
+    assert not at.exception
+    m = _metrics(at)
+    assert m["Pilots"] == "1" and m["Leden van stuurgroepen"] == "<5"
+    assert [e.label for e in at.expander if e.label.startswith("Doornspijk")]
+    assert not [e.label for e in at.expander if e.label.startswith("Vorden")]
+
+
+def test_other_roles_and_anonymous_are_refused(demo_db):
+    for who in (STEERING, None):
+        at = AppTest.from_file(str(ROOT / "pages" / "financiers.py"), default_timeout=60)
+        if who:
+            at.session_state["user"] = user_of(demo_db, who)
+        at.run()
+        assert not at.exception
+        assert not at.metric and not at.get("vega_lite_chart")
+        if who:
+            assert any("geen toegang" in e.value for e in at.error)
+
+
+def test_english(app_as):
+    at = app_as(FUNDER, lang="en")
+    assert at.title[0].value == "Progress for funders"
+    assert "Spent (cumulative)" in _metrics(at)
