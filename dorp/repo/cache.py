@@ -1,0 +1,80 @@
+"""Caching of whole-programme reads that can never show stale data.
+
+A cached result is keyed by the function, the user's scope, the arguments and a *stamp* of
+the database: the number of rows and the highest id in `audit_log`. Every write of the app
+goes through Tx.insert/update/delete or an import, and each of those appends to the audit
+log in the same transaction (docs/ARCHITECTURE.md), so any committed write, from any
+session or thread, changes the stamp and the next read recomputes. The stamp is read before
+the result is computed, so a cached result is never older than its stamp. (A per-process
+`st.cache_data` cleared by ui.after_write() would miss writes that do not pass through that
+session's ui.write; this does not.)
+
+Only for reads of audited tables that do not log reads of personal data (a cached read
+would skip the read log). Costs one small query (about 1 ms, also with millions of audit
+rows).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from functools import wraps
+from typing import Callable, TypeVar
+
+from dorp.access import User
+from dorp.db import Db
+
+F = TypeVar("F", bound=Callable)
+
+MAX_ENTRIES = 32  # per database connection
+_STAMP_SQL = "SELECT count(*), max(id) FROM audit_log"
+_lock = threading.Lock()
+_stores: "weakref.WeakKeyDictionary[object, OrderedDict]" = weakref.WeakKeyDictionary()
+stats = {"hits": 0, "misses": 0}
+
+
+def stamp(db: Db) -> tuple:
+    """Changes with every committed write (see the module's docstring)."""
+    return tuple(db.con.cursor().execute(_STAMP_SQL).fetchone())
+
+
+def _user_key(user: User) -> tuple:
+    return (user.username, user.role, tuple(sorted(user.village_ids)))
+
+
+def memo(fn: F) -> F:
+    """Cache `fn(db, user, *args)` per connection, user scope, arguments and stamp.
+    Results with a .copy() (DataFrames) are copied out, so callers may change them."""
+
+    @wraps(fn)
+    def wrapper(db: Db, user: User, *args, **kwargs):
+        key = (fn.__qualname__, _user_key(user), args, tuple(sorted(kwargs.items())), stamp(db))
+        with _lock:
+            store = _stores.get(db.con)
+            if store is None:
+                store = _stores[db.con] = OrderedDict()
+            hit = store.get(key, _MISS)
+            if hit is not _MISS:
+                store.move_to_end(key)
+                stats["hits"] += 1
+        if hit is not _MISS:
+            return hit.copy() if hasattr(hit, "copy") and not isinstance(hit, (list, dict)) else hit
+        stats["misses"] += 1
+        value = fn(db, user, *args, **kwargs)
+        with _lock:
+            store[key] = value.copy() if hasattr(value, "copy") and not isinstance(value, (list, dict)) else value
+            while len(store) > MAX_ENTRIES:
+                store.popitem(last=False)
+        return value
+
+    wrapper.uncached = fn  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+_MISS = object()
+
+
+def clear() -> None:
+    with _lock:
+        _stores.clear()
