@@ -47,13 +47,14 @@ def saved(action, key: str) -> None:
 def score_box(label: str, key: str, value=None):
     options = [None, *SCORES]
     return st.selectbox(label, options, index=options.index(value), key=key,
-                        format_func=lambda v: t("steps.choose") if v is None else str(v))
+                        format_func={v: t("steps.choose") if v is None else str(v) for v in options}.get)
 
 
 def choice(label: str, kind: str, codes, key: str, empty: bool = False):
     options = ([None] if empty else []) + list(codes)
     return st.selectbox(label, options, key=key,
-                        format_func=lambda c: t("steps.choose") if c is None else ui.label(kind, c))
+                        format_func={c: t("steps.choose") if c is None else ui.label(kind, c)
+                                     for c in options}.get)
 
 
 def yes_no(v) -> str:
@@ -113,14 +114,16 @@ with tab_status:
     if may_move and mv.available(f):
         st.subheader(t("pilot.move_title"))
         with st.form("move"):
-            action = st.radio(t("pilot.move_action"), mv.available(f), horizontal=True,
-                              format_func=lambda a: t("pilot.move_next", step=ui.label("step", nxt))
-                              if a == "advance" else ui.label("move", a))
+            action = st.radio(t("pilot.move_action"), mv.available(f), horizontal=True, key="move_action",
+                              format_func={a: t("pilot.move_next", step=ui.label("step", nxt))
+                                           if a == "advance" else ui.label("move", a)
+                                           for a in mv.available(f)}.get)
             override = False
             if missing:
-                override = st.checkbox(t("pilot.override"), help=t("pilot.override_help"))
-            reason = st.text_area(t("pilot.reason"), help=t("pilot.reason_help"))
-            go = st.form_submit_button(t("pilot.move_submit"), type="primary")
+                override = st.checkbox(t("pilot.override"), help=t("pilot.override_help"),
+                                       key="move_override")
+            reason = st.text_area(t("pilot.reason"), help=t("pilot.reason_help"), key="move_reason")
+            go = st.form_submit_button(t("pilot.move_submit"), key="move_submit", type="primary")
         if go:
             rec = moves.pilot_record(db, user, village_id)
             saved(lambda: moves.move(db, user, village_id, action, reason, override, today,
@@ -184,8 +187,9 @@ with tab1:
             party = choice(t("steps.party"), "party", CONSENT_PARTIES, "consent_party")
             given_on = st.date_input(t("steps.given_on"), value=today, format="DD-MM-YYYY",
                                      key="consent_on")
-            given_by = st.text_input(t("steps.given_by"), help=t("steps.given_by_help"))
-            ok = st.form_submit_button(t("steps.save"))
+            given_by = st.text_input(t("steps.given_by"), help=t("steps.given_by_help"),
+                                     key="consent_by")
+            ok = st.form_submit_button(t("steps.save"), key="consent_submit")
         if ok:
             saved(lambda: steps.add_consent(db, user, village_id, party, given_on, given_by, today),
                   "steps.saved")
@@ -228,8 +232,8 @@ with tab2:
         if verdict == "no_go" and f.status in ("active", "paused") and may_move:
             st.error(t("steps.no_go_offer"))
             with st.form("close_no_go"):
-                why = st.text_area(t("pilot.reason"), value=t("steps.no_go_reason"))
-                stop = st.form_submit_button(t("steps.no_go_close"))
+                why = st.text_area(t("pilot.reason"), value=t("steps.no_go_reason"), key="no_go_reason")
+                stop = st.form_submit_button(t("steps.no_go_close"), key="close_no_go_submit")
             if stop:
                 rec = moves.pilot_record(db, user, village_id)
                 saved(lambda: moves.move(db, user, village_id, "stop", why, False, today,
@@ -243,7 +247,7 @@ with tab2:
                 pm = st.date_input(t("steps.presented_municipality"), format="DD-MM-YYYY",
                                    value=None if pd.isna(latest.presented_municipality_on)
                                    else pd.Timestamp(latest.presented_municipality_on).date())
-                ok = st.form_submit_button(t("steps.save"))
+                ok = st.form_submit_button(t("steps.save"), key="presented_submit")
             if ok:
                 saved(lambda: steps.set_presented(db, user, int(latest.id), pv, pm,
                                                   int(latest.version), today), "steps.saved")
@@ -256,11 +260,13 @@ with tab2:
     if lead:
         with st.expander(t("steps.mbc_add"), expanded=latest is None):
             with st.form("mbc"):
-                assessed_on = st.date_input(t("steps.assessed_on"), value=today, format="DD-MM-YYYY")
+                assessed_on = st.date_input(t("steps.assessed_on"), value=today, format="DD-MM-YYYY",
+                                            key="mbc_on")
                 st.markdown(f"**{t('steps.may_question')}**")
-                may = st.radio(t("steps.may"), [None, True, False], horizontal=True,
-                               format_func=lambda v: t("steps.choose") if v is None else yes_no(v))
-                may_note = st.text_area(t("steps.may_note"))
+                may = st.radio(t("steps.may"), [None, True, False], horizontal=True, key="mbc_may",
+                               format_func={None: t("steps.choose"), True: yes_no(True),
+                                            False: yes_no(False)}.get)
+                may_note = st.text_area(t("steps.may_note"), key="mbc_may_note")
                 c1, c2 = st.columns(2)
                 with c1:
                     w = score_box(t("steps.willingness"), "mbc_w")
@@ -270,13 +276,13 @@ with tab2:
                     a = score_box(t("steps.ability"), "mbc_a")
                     a_src = choice(t("steps.source"), "source", SOURCES, "mbc_a_src", empty=True)
                     a_ev = st.text_area(t("steps.evidence"), key="mbc_a_ev")
-                opp = st.text_area(t("steps.opportunities"), help=t("steps.one_per_line"))
-                res = st.text_area(t("steps.resistances"), help=t("steps.one_per_line"))
+                opp = st.text_area(t("steps.opportunities"), help=t("steps.one_per_line"), key="mbc_opp")
+                res = st.text_area(t("steps.resistances"), help=t("steps.one_per_line"), key="mbc_res")
                 pv_new = st.date_input(t("steps.presented_village"), value=None, format="DD-MM-YYYY",
                                        key="mbc_pv")
                 pm_new = st.date_input(t("steps.presented_municipality"), value=None,
                                        format="DD-MM-YYYY", key="mbc_pm")
-                ok = st.form_submit_button(t("steps.save"), type="primary")
+                ok = st.form_submit_button(t("steps.save"), key="mbc_submit", type="primary")
             if ok:
                 saved(lambda: steps.add_mbc(
                     db, user, village_id, assessed_on=assessed_on, may_ok=may, may_note=may_note,
@@ -299,7 +305,7 @@ with tab2:
                 amount = st.number_input(t("steps.amount"), min_value=0.0, value=None, step=100.0)
                 effect = st.text_input(t("steps.expected_effect"))
                 ben = st.text_input(t("steps.beneficiary"))
-                ok = st.form_submit_button(t("steps.save"))
+                ok = st.form_submit_button(t("steps.save"), key="effect_submit")
             if ok:
                 saved(lambda: steps.add_effect(db, user, int(latest.id), sh, kind, amount, effect,
                                                ben), "steps.saved")
@@ -316,9 +322,9 @@ with tab2:
                 ptype = choice(t("steps.partner_type"), "partner", PARTNER_TYPES, "partner_type")
                 pname = st.text_input(t("steps.name"), key="partner_name")
                 formal = st.radio(t("steps.formal"), [False, True], horizontal=True,
-                                  format_func=lambda v: t("steps.formal_yes") if v else t("steps.formal_no"))
+                                  format_func={True: t("steps.formal_yes"), False: t("steps.formal_no")}.get)
                 pnote = st.text_input(t("steps.note"), key="partner_note")
-                ok = st.form_submit_button(t("steps.save"))
+                ok = st.form_submit_button(t("steps.save"), key="partner_submit")
             if ok:
                 saved(lambda: steps.add_partner(db, user, village_id, ptype, pname, formal, pnote),
                       "steps.saved")
@@ -341,12 +347,12 @@ with tab3:
         with st.expander(t("steps.member_add")):
             with st.form("member"):
                 mname = st.text_input(t("steps.name"), key="member_name")
-                org = st.text_input(t("steps.organisation"))
+                org = st.text_input(t("steps.organisation"), key="member_org")
                 mparty = choice(t("steps.party"), "party", MEMBER_PARTIES, "member_party", empty=True)
-                role = st.text_input(t("steps.role"))
+                role = st.text_input(t("steps.role"), key="member_role")
                 fr = st.date_input(t("steps.from"), value=today, format="DD-MM-YYYY", key="member_from")
                 un = st.date_input(t("steps.until"), value=None, format="DD-MM-YYYY", key="member_until")
-                ok = st.form_submit_button(t("steps.save"))
+                ok = st.form_submit_button(t("steps.save"), key="member_submit")
             if ok:
                 saved(lambda: steps.add_member(db, user, village_id, mname, org, mparty, role, fr, un),
                       "steps.saved")
@@ -358,7 +364,7 @@ with tab3:
                                        format_func=lambda i: current.set_index("id").loc[i, "name"])
                     until = st.date_input(t("steps.until"), value=today, format="DD-MM-YYYY",
                                           key="member_end_on")
-                    ok = st.form_submit_button(t("steps.save"))
+                    ok = st.form_submit_button(t("steps.save"), key="member_end_submit")
                 if ok:
                     ver = int(current.set_index("id").loc[who, "version"])
                     saved(lambda: steps.end_member(db, user, int(who), until, ver), "steps.saved")
@@ -382,9 +388,9 @@ with tab3:
                     ms = score_box(t("steps.sat_municipality"), "meeting_ms")
                 with c2:
                     cs = score_box(t("steps.sat_community"), "meeting_cs")
-                dec = st.text_area(t("steps.decisions"))
-                notes = st.text_area(t("steps.notes"))
-                ok = st.form_submit_button(t("steps.save"), type="primary")
+                dec = st.text_area(t("steps.decisions"), key="meeting_dec")
+                notes = st.text_area(t("steps.notes"), key="meeting_notes")
+                ok = st.form_submit_button(t("steps.save"), key="meeting_submit", type="primary")
             if ok:
                 saved(lambda: steps.add_meeting(db, user, village_id, held, ms, cs, dec, notes, today),
                       "steps.saved")
@@ -398,11 +404,11 @@ with tab3:
         with st.expander(t("steps.action_add")):
             with st.form("action"):
                 m_id = st.selectbox(t("steps.meeting_date"), list(meet.id[::-1]),
-                                    format_func=lambda i: ui.fmt_date(meet.set_index("id").loc[i, "held_on"]))
+                                    format_func={i: ui.fmt_date(d) for i, d in zip(meet.id, meet.held_on)}.get)
                 desc = st.text_input(t("steps.action"))
                 who = st.text_input(t("steps.who"))
                 due = st.date_input(t("steps.due"), value=None, format="DD-MM-YYYY", key="action_due")
-                ok = st.form_submit_button(t("steps.save"))
+                ok = st.form_submit_button(t("steps.save"), key="action_submit")
             if ok:
                 saved(lambda: steps.add_action(db, user, int(m_id), desc, who, due), "steps.saved")
         open_acts = acts[~acts.done] if not acts.empty else acts
@@ -410,7 +416,7 @@ with tab3:
             with st.form("action_done"):
                 a_id = st.selectbox(t("steps.action_done"), list(open_acts.id),
                                     format_func=lambda i: open_acts.set_index("id").loc[i, "description"])
-                ok = st.form_submit_button(t("steps.mark_done"))
+                ok = st.form_submit_button(t("steps.mark_done"), key="action_done_submit")
             if ok:
                 ver = int(open_acts.set_index("id").loc[a_id, "version"])
                 saved(lambda: steps.set_action_done(db, user, int(a_id), True, ver), "steps.saved")
@@ -437,7 +443,7 @@ with tab4:
                 mode = choice(t("steps.mode"), "mode", MODES, "mode_code")
                 m_from = st.date_input(t("steps.from"), value=today, format="DD-MM-YYYY", key="mode_from")
                 m_reason = st.text_area(t("steps.reason"), key="mode_reason")
-                ok = st.form_submit_button(t("steps.save"))
+                ok = st.form_submit_button(t("steps.save"), key="mode_submit")
             if ok:
                 saved(lambda: steps.add_mode(db, user, village_id, mode, m_from, m_reason, today),
                       "steps.saved")
@@ -446,10 +452,10 @@ with tab4:
             with st.expander(t("steps.mode_end")):
                 with st.form("mode_end"):
                     r_id = st.selectbox(t("steps.mode"), list(running.id),
-                                        format_func=lambda i: ui.label("mode", running.set_index("id").loc[i, "mode"]))
+                                        format_func={i: ui.label("mode", m) for i, m in zip(running.id, running["mode"])}.get)
                     r_end = st.date_input(t("steps.until"), value=today, format="DD-MM-YYYY",
                                           key="mode_end_on")
-                    ok = st.form_submit_button(t("steps.save"))
+                    ok = st.form_submit_button(t("steps.save"), key="mode_end_submit")
                 if ok:
                     ver = int(running.set_index("id").loc[r_id, "version"])
                     saved(lambda: steps.end_mode(db, user, int(r_id), r_end, ver, today), "steps.saved")
@@ -467,7 +473,7 @@ with tab4:
                 i_phase = choice(t("steps.phase"), "phase", PHASES, "ini_phase")
                 i_desc = st.text_area(t("steps.description"), key="ini_desc")
                 i_since = st.date_input(t("steps.since"), value=today, format="DD-MM-YYYY", key="ini_since")
-                ok = st.form_submit_button(t("steps.save"))
+                ok = st.form_submit_button(t("steps.save"), key="initiative_submit")
             if ok:
                 saved(lambda: steps.add_initiative(db, user, village_id, i_name, i_phase, i_desc,
                                                    i_since, today), "steps.saved")
@@ -477,7 +483,7 @@ with tab4:
                     p_id = st.selectbox(t("steps.name"), list(ini.id),
                                         format_func=lambda i: ini.set_index("id").loc[i, "name"])
                     p_new = choice(t("steps.phase"), "phase", PHASES, "phase_new")
-                    ok = st.form_submit_button(t("steps.save"))
+                    ok = st.form_submit_button(t("steps.save"), key="phase_submit")
                 if ok:
                     ver = int(ini.set_index("id").loc[p_id, "version"])
                     saved(lambda: steps.set_initiative_phase(db, user, int(p_id), p_new, ver),
@@ -506,7 +512,7 @@ with tab4:
             hand = st.text_area(t("steps.handed_over"), value=(plan or {}).get("handed_over") or "")
             sg_notes = st.text_area(t("steps.notes"), value=(plan or {}).get("notes") or "",
                                     key="sg_notes")
-            ok = st.form_submit_button(t("steps.save"))
+            ok = st.form_submit_button(t("steps.save"), key="safeguarding_submit")
         if ok:
             saved(lambda: steps.save_safeguarding(db, user, village_id, ex, succ, hand, sg_notes,
                                                   plan["version"] if plan else None), "steps.saved")

@@ -35,13 +35,15 @@ meetings = steps.start_meetings(db, user)
 with st.expander(t("start.new_meeting"), expanded=meetings.empty):
     with st.form("new_meeting"):
         mun = st.selectbox(t("start.municipality"), list(muns.name), index=None,
-                           accept_new_options=True, placeholder=t("start.municipality_placeholder"))
-        m_date = st.date_input(t("start.date"), value=today, format="DD-MM-YYYY")
-        present = st.number_input(t("start.residents"), min_value=0, step=1, value=None)
+                           accept_new_options=True, placeholder=t("start.municipality_placeholder"),
+                           key="new_mun")
+        m_date = st.date_input(t("start.date"), value=today, format="DD-MM-YYYY", key="new_date")
+        present = st.number_input(t("start.residents"), min_value=0, step=1, value=None,
+                                  key="new_present")
         seats = st.number_input(t("start.seats"), min_value=1, step=1, value=1,
-                                help=t("start.seats_help"))
-        note = st.text_area(t("start.note"))
-        ok = st.form_submit_button(t("start.create"), type="primary")
+                                help=t("start.seats_help"), key="new_seats")
+        note = st.text_area(t("start.note"), key="new_note")
+        ok = st.form_submit_button(t("start.create"), key="new_meeting_submit", type="primary")
     if ok:
         new_id = ui.write(lambda: steps.add_start_meeting(
             db, user, mun, m_date, None if present is None else int(present), int(seats), note,
@@ -62,7 +64,8 @@ if st.session_state.get("start_meeting") not in ids:
 by_id = meetings.set_index("id")
 meeting_id = st.selectbox(
     t("start.choose"), ids, key="start_meeting",
-    format_func=lambda i: f"{by_id.loc[i, 'municipality']} · {ui.fmt_date(by_id.loc[i, 'meeting_date'])}")
+    format_func={i: f"{by_id.loc[i, 'municipality']} · {ui.fmt_date(by_id.loc[i, 'meeting_date'])}"
+                 for i in ids}.get)
 meeting = steps.start_meeting(db, user, meeting_id)
 st.subheader(t("start.meeting_head", municipality=meeting["municipality"],
                date=ui.fmt_date(meeting["meeting_date"])))
@@ -83,12 +86,12 @@ else:
 
 with st.form("pitch", clear_on_submit=False):
     st.markdown(f"**{t('start.pitch_add')}**")
-    known = [v for v in steps.municipality_villages(db, user, meeting["municipality_id"])
-             if v not in set(pit.village)]
+    known = steps.municipality_villages(db, user, meeting["municipality_id"])
     village = st.selectbox(t("start.village"), known, index=None, accept_new_options=True,
-                           placeholder=t("start.village_placeholder"))
-    pitch_note = st.text_area(t("start.pitch_note"), help=t("start.pitch_note_help"))
-    ok = st.form_submit_button(t("start.pitch_save"))
+                           placeholder=t("start.village_placeholder"), key="pitch_village")
+    pitch_note = st.text_area(t("start.pitch_note"), help=t("start.pitch_note_help"),
+                              key="pitch_note")
+    ok = st.form_submit_button(t("start.pitch_save"), key="pitch_submit")
 if ok:
     saved(lambda: steps.add_pitch(db, user, meeting_id, village, pitch_note), "start.pitch_saved")
 
@@ -105,7 +108,7 @@ with st.form("votes"):
             value=None if pd.isna(r.votes) else int(r.votes))
     n_seats = st.number_input(t("start.seats"), min_value=1, step=1,
                               value=int(meeting["seats"] or 1), key="vote_seats")
-    ok = st.form_submit_button(t("start.vote_save"), type="primary")
+    ok = st.form_submit_button(t("start.vote_save"), key="votes_submit", type="primary")
 if ok:
     saved(lambda: steps.record_votes(
         db, user, meeting_id, {k: None if v is None else int(v) for k, v in counts.items()},
@@ -120,9 +123,9 @@ if res is not None:
                      n=res.open_seats))
         with st.form("tie"):
             pick = st.multiselect(t("start.tie_pick", n=res.open_seats), sorted(res.tied),
-                                  format_func=names.get)
-            why = st.text_area(t("start.tie_reason"))
-            ok = st.form_submit_button(t("start.tie_save"), type="primary")
+                                  format_func=names.get, key="tie_pick")
+            why = st.text_area(t("start.tie_reason"), key="tie_reason")
+            ok = st.form_submit_button(t("start.tie_save"), key="tie_submit", type="primary")
         if ok:
             saved(lambda: steps.decide_tie(db, user, meeting_id, list(pick), why,
                                            meeting["version"]), "start.tie_saved")

@@ -1,0 +1,237 @@
+"""AppTest of the pilot page (status and the four step tabs) and the start meeting page:
+entering data, refusing bad data next to the form, the gate message, overrides with and
+without a reason, and what a steering member may do."""
+
+from datetime import timedelta
+
+import pytest
+
+from dorp.repo import moves, steps
+from tests.conftest import AS_OF, LEAD, STEERING, user_of
+
+PILOT = "pages/pilot.py"
+START = "pages/startbijeenkomst.py"
+
+
+def vid(db, name):
+    return db.scalar("SELECT id FROM villages WHERE name = ?", [name])
+
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+def pilot_page(app_as, db, village: str, user: str = LEAD, lang: str = "nl"):
+    at = app_as(user, page=PILOT, lang=lang)
+    box = next(s for s in at.selectbox if s.label == "Pilot")
+    box.set_value(vid(db, village)).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value.startswith(village)
+    return at
+
+
+def click(at, key):
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_status_tab_shows_stage_gate_and_alerts_in_plain_dutch(app_as, demo_db):
+    at = pilot_page(app_as, demo_db, "Beesd")
+    md = " ".join(texts(at.markdown))
+    assert "Instemming van de dorpsgemeenschap is niet vastgelegd" in md
+    assert "Het dorp is niet gekozen" not in md           # Beesd was chosen by the vote
+    warnings = " ".join(texts(at.warning))
+    assert "Lang niets vastgelegd" in warnings and "90 dagen" in warnings
+    assert [m.value for m in at.metric][:2] == ["1 · Willen", "Actief"]
+    assert len(at.tabs) == 5
+
+
+def test_consent_refused_without_who_then_saved(app_as, demo_db):
+    at = pilot_page(app_as, demo_db, "Beesd")
+    at.selectbox(key="consent_party").set_value("community")
+    at.date_input(key="consent_on").set_value(AS_OF + timedelta(days=10))
+    click(at, "consent_submit")
+    errors = " ".join(texts(at.error))
+    assert "Niet opgeslagen" in errors and "toekomst" in errors and "Vul in wie" in errors
+    assert len(steps.consent(demo_db, user_of(demo_db, LEAD), vid(demo_db, "Beesd"))) == 1
+    at.date_input(key="consent_on").set_value(AS_OF)
+    at.text_input(key="consent_by").input("Dorpsraad Beesd")
+    click(at, "consent_submit")
+    assert "Opgeslagen." in texts(at.success)
+    cons = steps.consent(demo_db, user_of(demo_db, LEAD), vid(demo_db, "Beesd"))
+    assert set(cons.party) == {"municipality", "community"}
+    assert "Instemming van de dorpsgemeenschap is niet vastgelegd" not in " ".join(texts(at.markdown))
+
+
+def test_move_refused_by_the_gate_then_override_needs_a_reason(app_as, demo_db):
+    v = vid(demo_db, "Beesd")
+    at = pilot_page(app_as, demo_db, "Beesd")
+    assert at.radio(key="move_action").value == "advance"
+    click(at, "move_submit")
+    assert any("Nog niet vervuld" in e and "dorpsgemeenschap" in e for e in texts(at.error))
+    assert moves.pilot_record(demo_db, user_of(demo_db, LEAD), v)["step"] == 1
+    at.checkbox(key="move_override").check()
+    click(at, "move_submit")
+    assert any("override vraagt een geschreven reden" in e for e in texts(at.error))
+    at.checkbox(key="move_override").check()
+    at.text_area(key="move_reason").input("Dorpsraad stemde mondeling in; brief volgt")
+    click(at, "move_submit")
+    assert "De pilot is verplaatst." in texts(at.success)
+    assert moves.pilot_record(demo_db, user_of(demo_db, LEAD), v)["step"] == 2
+    last = moves.timeline(demo_db, user_of(demo_db, LEAD), v).iloc[0]
+    assert bool(last.override) and last.moved_by == LEAD
+    # the timeline on the page shows the override
+    frames = [df.value for df in at.dataframe]
+    assert any("override" in set(f.get("Override", [])) for f in frames)
+
+
+def test_mbc_refused_without_may_then_no_go_offers_to_close(app_as, demo_db):
+    v = vid(demo_db, "Beesd")
+    at = pilot_page(app_as, demo_db, "Beesd")
+    at.selectbox(key="mbc_w").set_value(2)
+    at.selectbox(key="mbc_a").set_value(7 if False else 2)
+    click(at, "mbc_submit")
+    errors = " ".join(texts(at.error))
+    assert "mag dit?" in errors and "bron" in errors
+    at.radio(key="mbc_may").set_value(True)
+    at.selectbox(key="mbc_w_src").set_value("residents")
+    at.selectbox(key="mbc_a_src").set_value("statistics")
+    at.text_area(key="mbc_opp").input("Dorpshuis\nKerk")
+    click(at, "mbc_submit")
+    assert "Opgeslagen." in texts(at.success)
+    assert "No go: de methode kan hier niet worden toegepast" in texts(at.error)
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 2                     # vote + matrix
+    # the no-go offers to close the pilot with a reason
+    click(at, "close_no_go_submit")
+    assert moves.pilot_record(demo_db, user_of(demo_db, LEAD), v)["status"] == "stopped"
+    last = moves.timeline(demo_db, user_of(demo_db, LEAD), v).iloc[0]
+    assert last.to_status == "stopped" and "no go" in last.reason
+
+
+def test_steering_composition_and_member_without_party(app_as, demo_db):
+    at = pilot_page(app_as, demo_db, "Kootwijkerbroek")   # no municipality member
+    assert any("niemand namens de gemeente" in e for e in texts(at.error))
+    at.text_input(key="member_name").input("Wim Wethouder")
+    click(at, "member_submit")
+    assert any("Kies namens welke partij" in e for e in texts(at.error))
+    at.selectbox(key="member_party").set_value("municipality")
+    click(at, "member_submit")
+    assert "Opgeslagen." in texts(at.success)
+    assert not any("niemand namens de gemeente" in e for e in texts(at.error))
+    assert any("stuurgroep is compleet" in s for s in texts(at.success))
+
+
+def test_meeting_in_the_future_is_refused_and_a_good_one_saved(app_as, demo_db):
+    v = vid(demo_db, "Doornspijk")
+    n = len(steps.meetings(demo_db, user_of(demo_db, LEAD), v))
+    at = pilot_page(app_as, demo_db, "Doornspijk")
+    at.date_input(key="meeting_on").set_value(AS_OF + timedelta(days=30))
+    at.selectbox(key="meeting_ms").set_value(4)
+    click(at, "meeting_submit")
+    errors = " ".join(texts(at.error))
+    assert "toekomst" in errors and "tevredenheid van de dorpsgemeenschap" in errors
+    at.date_input(key="meeting_on").set_value(AS_OF)
+    at.selectbox(key="meeting_cs").set_value(3)
+    click(at, "meeting_submit")
+    assert len(steps.meetings(demo_db, user_of(demo_db, LEAD), v)) == n + 1
+
+
+def test_execution_tab_modes_initiatives_and_safeguarding(app_as, demo_db):
+    v = vid(demo_db, "Heteren")                        # step 4, advised: motivate
+    at = pilot_page(app_as, demo_db, "Heteren")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Geadviseerde werkwijze"] == "Motiveren"
+    assert "Motiveren" in metrics["Werkwijzen in gebruik"]
+    at.selectbox(key="mode_code").set_value("facilitate")
+    click(at, "mode_submit")
+    assert any("waarom deze werkwijze past" in e for e in texts(at.error))
+    at.text_area(key="mode_reason").input("Werkgroep vervoer draait zelfstandig")
+    click(at, "mode_submit")
+    assert "facilitate" in set(steps.modes(demo_db, user_of(demo_db, LEAD), v)["mode"])
+    at.text_input(key="ini_name").input("Boodschappenbus")
+    at.selectbox(key="ini_phase").set_value("idea")
+    click(at, "initiative_submit")
+    assert "Boodschappenbus" in set(steps.initiatives(demo_db, user_of(demo_db, LEAD), v).name)
+    click(at, "safeguarding_submit")                   # empty plan: refused
+    assert any("exitdatum" in e for e in texts(at.error))
+
+
+def test_steering_member_sees_own_village_adds_a_meeting_and_cannot_move(app_as, demo_db):
+    at = app_as(STEERING, page=PILOT)
+    assert not at.exception
+    box = next(s for s in at.selectbox if s.label == "Pilot")
+    assert box.options == ["Vorden"]
+    keys = {b.key for b in at.button}
+    assert "meeting_submit" in keys and "action_submit" in keys
+    assert not keys & {"move_submit", "consent_submit", "mbc_submit", "member_submit",
+                       "mode_submit", "safeguarding_submit"}
+    at.selectbox(key="meeting_ms").set_value(4)
+    at.selectbox(key="meeting_cs").set_value(5)
+    at.text_area(key="meeting_dec").input("Doorgaan met de werkgroepen")
+    click(at, "meeting_submit")
+    assert "Opgeslagen." in texts(at.success)
+
+
+def test_english_pilot_page_has_no_missing_labels(app_as, demo_db):
+    at = pilot_page(app_as, demo_db, "Laren", lang="en")
+    shown = texts(at.markdown) + texts(at.subheader) + texts(at.warning) + texts(at.caption)
+    assert not [s for s in shown if "steps." in s or "pilot." in s or "alert_text." in s]
+    assert "Where it stands" in [t.label for t in at.tabs]
+
+
+# --- the start meeting page ----------------------------------------------------------------------
+
+def test_start_meeting_pitches_vote_tie_and_new_pilot(app_as, demo_db):
+    at = app_as(LEAD, page=START)
+    assert not at.exception and at.title[0].value == "Startbijeenkomst"
+    at.selectbox(key="new_mun").set_value("Bronckhorst")
+    at.date_input(key="new_date").set_value(AS_OF + timedelta(days=2))
+    click(at, "new_meeting_submit")
+    assert any("toekomst" in e for e in texts(at.error))
+    at.date_input(key="new_date").set_value(AS_OF - timedelta(days=1))
+    at.number_input(key="new_present").set_value(42)
+    click(at, "new_meeting_submit")
+    assert "Startbijeenkomst vastgelegd." in texts(at.success)
+    for village in ("Toldijk", "Zelhem"):
+        box = at.selectbox(key="pitch_village")
+        if village not in box.options:
+            # a new village typed into the box (accept_new_options): the browser sends the string
+            box.options.append(village)
+        box.set_value(village)
+        at.text_area(key="pitch_note").input(f"{village} wil samen zorgen")
+        click(at, "pitch_submit")
+    assert vid(demo_db, "Toldijk") is not None          # a new village was created
+    nums = [n for n in at.number_input if n.key.startswith("votes_")]
+    assert len(nums) == 2
+    for n in nums:
+        n.set_value(17)
+    click(at, "votes_submit")
+    assert any("Gelijke stand" in w for w in texts(at.warning))
+    assert at.get("vega_lite_chart")
+    click(at, "tie_submit")                             # nothing chosen, no reason
+    assert any("Kies precies 1 dorp" in e for e in texts(at.error))
+    at.multiselect(key="tie_pick").set_value([vid(demo_db, "Toldijk")])
+    at.text_area(key="tie_reason").input("Loting door de notaris in de zaal")
+    click(at, "tie_submit")
+    assert any("Gekozen: Toldijk" in s for s in texts(at.success))
+    lead = user_of(demo_db, LEAD)
+    rec = moves.pilot_record(demo_db, lead, vid(demo_db, "Toldijk"))
+    assert rec["step"] == 1 and rec["status"] == "active"
+    assert moves.pilot_record(demo_db, lead, vid(demo_db, "Zelhem")) is None
+
+
+def test_start_meeting_page_is_lead_only(demo_db):
+    """Opened directly (a deep link runs the page without app.py): steering members and
+    visitors get no programme data."""
+    from streamlit.testing.v1 import AppTest
+    from tests.conftest import ROOT
+    for who in (STEERING, "provincie", None):
+        at = AppTest.from_file(str(ROOT / START), default_timeout=60)
+        if who:
+            at.session_state["user"] = user_of(demo_db, who)
+        at.run()
+        assert not at.exception
+        assert "Startbijeenkomst" not in texts(at.title)
+        assert not at.get("vega_lite_chart") and not at.dataframe
