@@ -21,7 +21,7 @@ import pandas as pd
 from dorp.method import LINES
 
 # Bump when the generated data changes: benchmark databases are cached under this version.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 YEARS = 10
 MONTHS = 12 * YEARS
 GELDERLAND_ONLY_UP_TO = 400   # villages; beyond this, other provinces join
@@ -128,7 +128,9 @@ def villages(n: int, rng: np.random.Generator) -> pd.DataFrame:
     """n villages over real municipalities: Gelderland first, the rest of the country for
     large n; a place used again gets a number ("Vorden 2")."""
     munis = GELDERLAND if n <= GELDERLAND_ONLY_UP_TO else GELDERLAND + ELSEWHERE
-    pool = [(place, m) for m in munis for place in m[4]]
+    # Round-robin: the first place of every municipality, then the second of each, ...
+    pool = [(m[4][k], m) for k in range(max(len(m[4]) for m in munis)) for m in munis
+            if k < len(m[4])]
     rows, seen = [], {}
     for j in range(n):
         place, (mun, cbs, lat, lon, _) = pool[j % len(pool)]
