@@ -3,5 +3,6 @@
 from dorp.commands import core
 from dorp.commands import report
 from dorp.commands import exchange, backup
+from dorp.commands import users
 
-COMMAND_MODULES = [core, report, exchange, backup]
+COMMAND_MODULES = [core, report, exchange, backup, users]

@@ -1,0 +1,177 @@
+"""Log-in, the session cookie, Uitloggen and the access guard (re-exported by dorp.ui).
+
+In a browser the user comes from the HttpOnly session cookie, checked against the
+`sessions` table on every script run (so Uitloggen in one tab, an idle or absolute time-out,
+or a disabled account take effect everywhere). Without a browser connection (AppTest) only
+the server-side `st.session_state["user"]` counts; a client can never set that.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from dorp import sessions as cookie
+from dorp.access import User, can
+from dorp.repo import sessions as store
+from dorp.repo import users
+
+
+def _ui():
+    from dorp import ui  # late: dorp.ui imports this module
+    return ui
+
+
+def _browser() -> bool:
+    """True when a real browser is connected (it always sends request headers)."""
+    try:
+        return bool(st.context.headers)
+    except Exception:
+        return False
+
+
+def _token() -> str | None:
+    try:
+        value = st.context.cookies.get(cookie.COOKIE)
+    except Exception:
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def current_user() -> User | None:
+    """The logged-in user of this run, or None."""
+    if st.session_state.pop("logging_out", False):
+        st.session_state.pop("user", None)
+        if _browser():
+            _redirect(cookie.LOGOUT_ROUTE)   # clears the cookie, then back to the log-in
+        return None
+    if not _browser():
+        return st.session_state.get("user")
+    database = _ui().db()
+    uid = store.resolve(database, _token())
+    if uid is None:
+        if st.session_state.pop("user", None) is not None or _token():
+            st.session_state["session_ended"] = True
+        return None
+    user = st.session_state.get("user")
+    if user is None or user.id != uid:
+        user = users.load_by_id(database, uid)
+        st.session_state["user"] = user
+    return user
+
+
+def _redirect(url: str) -> None:
+    """Send the browser to `url` (a full page load), the way st.login/st.logout do."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    msg = ForwardMsg()
+    msg.auth_redirect.url = url
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.enqueue(msg)
+
+
+def _page_path(user: User) -> str:
+    """The URL path of the page being run, if it is in the user's menu, so a log-in returns
+    to a deep link ("/" for the menu's first page, which Streamlit serves at "/")."""
+    from dorp.access import role_can
+    ui = _ui()
+    menu = [(Path(script).name, url) for script, _t, _s, cap, url in ui.PAGES
+            if role_can(user, cap)]
+    scripts = dict(menu)
+    for frame in inspect.stack():
+        name = Path(frame.filename).name
+        if Path(frame.filename).parent.name == "pages" and name in scripts:
+            url = scripts[name]
+            return "/" if url == menu[0][1] else "/" + url
+    return "/"
+
+
+def login_form() -> None:
+    ui = _ui()
+    t = ui.t
+    st.title(t("login.title"))
+    st.write(t("login.intro"))
+    if st.session_state.pop("session_ended", False):
+        st.info(t("login.ended"))
+    database = ui.db()
+    if users.count(database) == 0:
+        st.info(t("login.no_accounts"))
+        st.code("echo 'een-sterk-wachtwoord' | dorp user add NAAM --role lead --password-stdin",
+                language="bash")
+    with st.form("login"):
+        username = st.text_input(t("login.username"), max_chars=64)
+        password = st.text_input(t("login.password"), type="password", max_chars=128)
+        submitted = st.form_submit_button(t("login.submit"), type="primary")
+    if not submitted:
+        return
+    username = username.strip()
+    if not username or not password:
+        st.error(t("login.missing"))
+        return
+    try:
+        user = users.authenticate(database, username, password)
+    except users.Throttled as e:
+        st.error(t("login.throttled", seconds=e.wait_seconds))
+        return
+    if user is None:
+        wait = users.wait_seconds(database, username)
+        st.error(t("login.failed_wait", seconds=wait) if wait else t("login.failed"))
+        return
+    if not _browser():
+        st.session_state["user"] = user
+        st.rerun()
+    code = store.create_handoff(database, user.id)
+    url = cookie.LOGIN_ROUTE + "?" + urlencode({"code": code, "next": _page_path(user)})
+    st.success(t("login.redirecting"))
+    st.link_button(t("login.continue"), url)
+    _redirect(url)
+    st.stop()
+
+
+def logout() -> None:
+    """Uitloggen: end the session in the database at once (its token is worthless from now
+    on, in every tab), forget the user, and let the next run clear the cookie. Used as the
+    button's on_click callback, so it runs before the script draws anything."""
+    store.end(_ui().db(), _token())
+    st.session_state.pop("user", None)
+    st.session_state["logging_out"] = True
+
+
+def guard(capability: str, village_id: int | None = None) -> User:
+    """First call of every page: shows the login form, or a refusal, and stops the script
+    unless the current user may use `capability`. Pages opened by a deep link run without
+    app.py, so this must not rely on app.py having run."""
+    ui = _ui()
+    user = current_user()
+    if user is None:
+        login_form()
+        st.stop()
+    if not can(user, capability, village_id):
+        st.error(ui.t("app.no_access"))
+        st.stop()
+    return user
+
+
+def sidebar(user: User) -> None:
+    ui = _ui()
+    ui.language_switch()
+    st.sidebar.caption(ui.t("app.logged_in_as", user=user.username,
+                            role=ui.label("role", user.role)))
+    st.sidebar.button(ui.t("login.logout"), key="logout", on_click=logout)
+
+
+def always_navigate() -> None:
+    """Make every request run app.py (with its st.navigation), also the first deep link on a
+    freshly started server. Streamlit otherwise runs a pages/ script directly, by the old
+    multipage rules, until some session has called st.navigation. Pages still guard
+    themselves (ui.guard), so this is comfort, not the security boundary."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+        PagesManager.uses_pages_directory = False
+    except Exception:  # a future Streamlit without the flag: the guards still hold
+        pass
