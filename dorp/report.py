@@ -42,11 +42,12 @@ def chart_png(chart, scale: float = 2.0) -> bytes:
 def chart_pngs(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> list[tuple[str, bytes]]:
     """(title, PNG) of each chart of the view, as on the funder page."""
     t = lambda k, **kw: i18n.t(f"funder.{k}", lang, **kw)  # noqa: E731
+    W = funder_charts.WIDTH
     return [
-        (t("stages_now"), chart_png(funder_charts.stages_now(view.stages_now, lang))),
-        (t("stages_over_time"), chart_png(funder_charts.stages_over_time(view.stages_over_time, lang))),
-        (t("lines"), chart_png(funder_charts.lines(view.line_stats, lang))),
-        (t("budget"), chart_png(funder_charts.budget(view.budget_by_source, lang))),
+        (t("stages_now"), chart_png(funder_charts.stages_now(view.stages_now, lang, W))),
+        (t("stages_over_time"), chart_png(funder_charts.stages_over_time(view.stages_over_time, lang, W))),
+        (t("lines"), chart_png(funder_charts.lines(view.line_stats, lang, W))),
+        (t("budget"), chart_png(funder_charts.budget(view.budget_by_source, lang, W))),
     ]
 
 

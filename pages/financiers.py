@@ -66,13 +66,19 @@ with left:
     st.subheader(ui.t("funder.lines"))
     st.altair_chart(charts.lines(view.line_stats, lang), width="stretch")
     st.caption(ui.t("funder.lines_caption"))
-    lt = view.line_table(lang)
-    st.dataframe(lt, hide_index=True, width="stretch",
-                 column_config={"line": ui.t("funder.col_line"), "mean": ui.t("funder.col_mean")})
 with right:
     st.subheader(ui.t("funder.budget"))
     st.caption(ui.t("funder.budget_caption", date=cutoff))
     st.altair_chart(charts.budget(view.budget_by_source, lang), width="stretch")
+
+left, right = st.columns(2)
+with left:
+    lt = view.line_table(lang)
+    st.dataframe(lt, hide_index=True, width="stretch",
+                 column_config={"line": st.column_config.TextColumn(ui.t("funder.col_line"), width="medium"),
+                                **{str(k): st.column_config.TextColumn(str(k), width=40) for k in range(1, 6)},
+                                "mean": ui.t("funder.col_mean")})
+with right:
     bs = view.budget_by_source
     st.dataframe(
         bs.assign(

@@ -14,7 +14,7 @@ from dorp.repo.funder import STAGES, stage_label
 
 STAGE_COLOURS = ["#E69F00", "#56B4E9", "#CC79A7", "#0072B2", "#009E73", "#D55E00"]
 SOURCE_COLOURS = {"province": "#0072B2", "municipality": "#E69F00", "other": "#009E73"}
-WIDTH = 520
+WIDTH = 520   # the PDF's width; the page passes "container" (fills its column)
 
 # Dutch thousands separator on euro axes, identical in the browser and in vl-convert.
 _EURO_LABEL = "'€ ' + replace(format(datum.value, ',.0f'), ',', '.')"
@@ -24,23 +24,23 @@ def _t(key: str, lang: str) -> str:
     return i18n.t(f"funder.{key}", lang)
 
 
-def stages_now(df: pd.DataFrame, lang: str = "nl") -> alt.Chart:
+def stages_now(df: pd.DataFrame, lang: str = "nl", width: int | str = "container") -> alt.Chart:
     """Pilots per stage now (df: stage, n)."""
     labels = [stage_label(s, lang) for s in STAGES]
     data = df.assign(label=df["stage"].map(lambda s: stage_label(s, lang)))
     base = alt.Chart(data).encode(
         y=alt.Y("label:N", sort=labels, scale=alt.Scale(domain=labels), title=None,
-                axis=alt.Axis(labelLimit=240)),
+                axis=alt.Axis(labelLimit=240, labelOverlap=False)),
         x=alt.X("n:Q", title=_t("col_pilots", lang), axis=alt.Axis(tickMinStep=1, format="d")),
         tooltip=[alt.Tooltip("label:N", title=_t("col_stage", lang)),
                  alt.Tooltip("n:Q", title=_t("col_pilots", lang))],
     )
     bars = base.mark_bar(color=OKABE_ITO[0])
     text = base.mark_text(align="left", dx=4).encode(text="n:Q")
-    return (bars + text).properties(width=WIDTH, height=190)
+    return (bars + text).properties(width=width, height=230)
 
 
-def stages_over_time(df: pd.DataFrame, lang: str = "nl") -> alt.Chart:
+def stages_over_time(df: pd.DataFrame, lang: str = "nl", width: int | str = "container") -> alt.Chart:
     """Pilots per stage at the end of every month (df: day, stage, n), stacked."""
     labels = [stage_label(s, lang) for s in STAGES]
     data = df.assign(label=df["stage"].map(lambda s: stage_label(s, lang)),
@@ -54,25 +54,25 @@ def stages_over_time(df: pd.DataFrame, lang: str = "nl") -> alt.Chart:
                     axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("label:N", title=_t("col_stage", lang),
                             scale=alt.Scale(domain=labels, range=STAGE_COLOURS),
-                            legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
+                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=220)),
             order=alt.Order("order:Q"),
             tooltip=[alt.Tooltip("day:T", title=_t("col_date", lang), format="%d-%m-%Y"),
                      alt.Tooltip("label:N", title=_t("col_stage", lang)),
                      alt.Tooltip("n:Q", title=_t("col_pilots", lang))],
         )
-        .properties(width=WIDTH, height=220)
+        .properties(width=width, height=260)
     )
 
 
-def lines(stats: pd.DataFrame, lang: str = "nl") -> alt.Chart:
+def lines(stats: pd.DataFrame, lang: str = "nl", width: int | str = "container") -> alt.Chart:
     """The five lines over the programme: range (lowest-highest latest score) and mean.
     A distribution summary: no counts, no pilot names (stats: line, pilots, min, mean, max)."""
     labels = [i18n.label("line", ln, lang) for ln in LINES]
     data = stats.dropna(subset=["mean"]).assign(
         label=lambda d: d["line"].map(lambda ln: i18n.label("line", ln, lang)))
     y = alt.Y("label:N", sort=labels, scale=alt.Scale(domain=labels), title=None,
-              axis=alt.Axis(labelLimit=240))
-    x_scale = alt.Scale(domain=[1, 5])
+              axis=alt.Axis(labelLimit=240, labelOverlap=False))
+    x_scale = alt.Scale(domain=[0.8, 5.2], nice=False)
     tooltip = [alt.Tooltip("label:N", title=_t("col_line", lang)),
                alt.Tooltip("min:Q", title="min"), alt.Tooltip("mean:Q", title=_t("col_mean", lang), format=".1f"),
                alt.Tooltip("max:Q", title="max")]
@@ -84,10 +84,10 @@ def lines(stats: pd.DataFrame, lang: str = "nl") -> alt.Chart:
         y=y, x=alt.X("mean:Q", scale=x_scale), tooltip=tooltip)
     threshold = alt.Chart(pd.DataFrame({"x": [3]})).mark_rule(strokeDash=[4, 4], color="#999999"
                                                               ).encode(x="x:Q")
-    return (threshold + rng + mean).properties(width=WIDTH, height=190)
+    return (threshold + rng + mean).properties(width=width, height=190)
 
 
-def budget(by_source: pd.DataFrame, lang: str = "nl") -> alt.Chart:
+def budget(by_source: pd.DataFrame, lang: str = "nl", width: int | str = "container") -> alt.Chart:
     """Budgeted against spent per funding source (by_source: source, budgeted, spent)."""
     src = by_source[by_source["source"].isin(BUDGET_SOURCES)]
     kinds = [_t("col_budgeted", lang), _t("col_spent", lang)]
@@ -110,5 +110,5 @@ def budget(by_source: pd.DataFrame, lang: str = "nl") -> alt.Chart:
                      alt.Tooltip("kind:N", title=" "),
                      alt.Tooltip("amount:Q", title="€", format=",.2f")],
         )
-        .properties(width=WIDTH, height=190)
+        .properties(width=width, height=190)
     )
