@@ -27,6 +27,7 @@ import pandas as pd
 import pandera.pandas as pa
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from dorp.access import User, require
@@ -182,7 +183,9 @@ def read_raw(data: bytes) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
                 continue
             df = pd.DataFrame(records, columns=cols, index=pd.Index(rownums, dtype="int64"),
                               dtype=object)
-            for c in cols:  # strip surrounding spaces of text cells
+            for c in cols:  # names are matched exactly: no surrounding spaces
+                if c not in ("village", "municipality"):
+                    continue
                 s = df[c]
                 is_str = s.map(type) == str
                 if is_str.any():
@@ -205,6 +208,9 @@ def parse_column(kind: str, s: pd.Series) -> tuple[pd.Series, pd.Series]:
     present = s.notna()
     types = s.map(type)
     is_str = types == str
+    if kind != "text" and is_str.any():
+        s = s.copy()
+        s[is_str] = s[is_str].str.strip()
     is_bool = types == bool
     if kind == "text":
         out = s.copy()
@@ -287,6 +293,8 @@ def _val(v) -> str:
     """A cell value as shown in a message (short)."""
     if isinstance(v, datetime):
         v = v.date()
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return f"{v:g}" if isinstance(v, float) else str(v)
     text = str(v)
     return repr(text[:40] + "…") if len(text) > 40 else repr(text)
 
@@ -505,7 +513,8 @@ def _cell(ws, v):
     if isinstance(v, float) and math.isnan(v):
         return None
     if isinstance(v, str):
-        return safe_text_cell(ws, v)
+        # Control characters cannot be stored in .xlsx at all; they are left out.
+        return safe_text_cell(ws, ILLEGAL_CHARACTERS_RE.sub("", v))
     if isinstance(v, (datetime, pd.Timestamp)):
         v = v.date()
     if isinstance(v, date):

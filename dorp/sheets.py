@@ -265,7 +265,6 @@ KEYS: dict[str, tuple[str, ...]] = {
     "start_meetings": ("municipality", "meeting_date"),
     "partners": ("village", "partner_type", "name"),
     "working_modes": ("village", "mode", "started_on"),
-    "initiatives": ("village", "name"),
 }
 
 SHEET_DOCS: dict[str, str] = {
