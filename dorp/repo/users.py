@@ -231,3 +231,9 @@ def authenticate(db: Db, username: str, password: str,
 
 def count(db: Db) -> int:
     return db.scalar("SELECT count(*) FROM users")
+
+
+def village_names(db: Db, actor: User) -> list[str]:
+    """Names of all villages, to give a steering member their villages."""
+    require(actor, "manage_users")
+    return [r["name"] for r in db.rows("SELECT name FROM villages ORDER BY name")]

@@ -128,6 +128,7 @@ PAGES = [
     ("pages/startbijeenkomst.py", "nav.start", "nav.section_programme", "edit_village",
      "startbijeenkomst"),
     ("pages/gegevens.py", "nav.gegevens", "nav.section_admin", "exchange", "gegevens"),
+    ("pages/accounts.py", "nav.accounts", "nav.section_admin", "manage_users", "accounts"),
 ]
 
 
