@@ -1,0 +1,339 @@
+"""The access matrix: 3 roles x every page (from dorp.ui.PAGES) and 3 roles x every data-layer
+function (dorp/repo), against the expected allow/deny.
+
+The steering member is `stuurgroep-vorden`: village A = Vorden (theirs), B = Laren (not).
+Village-bound functions are called for A and for B.
+
+Expectation codes, per role (lead, steering, funder):
+  Y  allowed (no AccessDenied)
+  N  denied: AccessDenied, or nothing returned (empty / None)
+  A  steering only: allowed for their own village A, denied for B
+  S  allowed, but nothing of village B in what comes back (scoped)
+
+To extend: add one line to FUNCTIONS (name -> call, expectation). A test fails when a public
+function of dorp/repo that takes the user is in no table, so new functions are noticed.
+"""
+
+from __future__ import annotations
+
+import inspect
+import importlib
+import pkgutil
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+import dorp.repo
+from dorp import ui
+from dorp.access import AccessDenied, role_can
+from tests.conftest import AS_OF, FUNDER, LEAD, ROOT, STEERING, user_of
+
+ROLES = {"lead": LEAD, "steering": STEERING, "funder": FUNDER}
+A, B = "Vorden", "Laren"
+TODAY = AS_OF
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+# What each role may open, by the page's capability. New pages come from ui.PAGES; a page
+# whose capability is not listed here fails the test until someone decides.
+PAGE_CAPS = {
+    "view_programme": "YNN", "view_village_any": "YYN", "view_funder": "YNY",
+    "edit_budget": "YNN", "edit_village": "YNN", "exchange": "YNN", "manage_users": "YNN",
+    "view_audit": "YNN", "move_step": "YNN",
+}
+
+
+def _page_ids():
+    return [p[0] for p in ui.PAGES]
+
+
+def test_every_page_capability_has_an_expectation():
+    assert {p[3] for p in ui.PAGES} <= set(PAGE_CAPS), "add the new capability to PAGE_CAPS"
+
+
+def _run_page_directly(db, username, script):
+    """The page as a deep link runs it: the script itself, without app.py."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    at.session_state["user"] = user_of(db, username)
+    at.session_state["lang"] = "nl"
+    return at.run()
+
+
+@pytest.mark.parametrize("script", _page_ids())
+def test_page_matrix(demo_db, app_as, script):
+    cap = next(p[3] for p in ui.PAGES if p[0] == script)
+    for i, (role, username) in enumerate(ROLES.items()):
+        allowed = PAGE_CAPS[cap][i] == "Y"
+        # in the menu (built by ui.pages_for from the same list) exactly when allowed
+        user = user_of(demo_db, username)
+        assert role_can(user, cap) == allowed, (script, role)
+        if allowed:   # through the app's menu: shown without errors or refusals
+            at = app_as(username, page=script)
+        else:         # opened directly by its URL (a deep link): refused
+            at = _run_page_directly(demo_db, username, script)
+        assert not at.exception, (script, role, [e.value for e in at.exception])
+        refused = any("geen toegang" in e.value for e in at.error)
+        assert refused == (not allowed), (script, role)
+        if refused:
+            assert len(at.dataframe) == 0 and len(at.get("vega_lite_chart")) == 0
+            assert len(at.metric) == 0 and len(at.table) == 0
+
+
+# --- the data layer ------------------------------------------------------------------------------
+
+def _ctx(db) -> dict:
+    """Ids of records in village A and B to call the functions with."""
+    ctx = {}
+    for key, name in (("A", A), ("B", B)):
+        vid = db.scalar("SELECT id FROM villages WHERE name = ?", [name])
+
+        def one(sql, vid=vid):
+            return db.scalar(sql, [vid])
+        ctx[key] = {
+            "vid": vid,
+            "meeting": one("SELECT max(id) FROM steering_meetings WHERE village_id = ?"),
+            "mbc": one("SELECT max(id) FROM mbc WHERE village_id = ?"),
+            "member": one("SELECT max(id) FROM steering_members WHERE village_id = ?"),
+            "score": one("SELECT max(id) FROM line_scores WHERE village_id = ?"),
+            "mode": one("SELECT max(id) FROM working_modes WHERE village_id = ?"),
+            "initiative": one("SELECT max(id) FROM initiatives WHERE village_id = ?"),
+            "action": one("SELECT max(id) FROM actions WHERE village_id = ?"),
+            "budget": one("SELECT max(id) FROM budget WHERE village_id = ?"),
+            "start_meeting": one("SELECT max(p.meeting_id) FROM pitches p WHERE village_id = ?"),
+        }
+    ctx["municipality"] = db.scalar("SELECT min(id) FROM municipalities")
+    return ctx
+
+
+def _version(db, table, rid):
+    return db.scalar(f"SELECT version FROM {table} WHERE id = ?", [rid]) if rid else None
+
+
+def _period():
+    from dorp.repo import funder
+    return funder.periods("programme", date(2024, 1, 1), TODAY)[0]
+
+
+from dorp.repo import (audit, budget, bulk, dashboard, funder, lines, moves, pilots,  # noqa: E402
+                       privacy, programme, steps, users)
+
+D = TODAY - timedelta(days=1)
+
+# name -> (call(db, user, c) where c = ctx of the village under test (+ "all": whole ctx),
+#          expectation for (lead, steering, funder))
+FUNCTIONS = {
+    # programme-wide reads
+    "programme.get": (lambda db, u, c: programme.get(db, u), "YYY"),
+    "pilots.facts": (lambda db, u, c: pilots.facts(db, u, TODAY), "YSY"),
+    "pilots.facts_rows": (lambda db, u, c: pilots.facts_rows(db, u, TODAY), "YSY"),
+    "pilots.overview": (lambda db, u, c: pilots.overview(db, u, TODAY), "YSY"),
+    "dashboard.programme": (lambda db, u, c: dashboard.programme(db, u, TODAY), "YNN"),
+    "dashboard.municipalities": (lambda db, u, c: dashboard.municipalities(db, u), "YNN"),
+    "dashboard.compare": (lambda db, u, c: dashboard.compare(db, u, [c["vid"]], [c["vid"]]),
+                          "YNN"),
+    "dashboard.latest": (lambda db, u, c: dashboard.latest(db, u, [c["vid"]]), "YNN"),
+    "dashboard.villages_for": (lambda db, u, c: dashboard.villages_for(db, u, TODAY), "YSN"),
+    "lines.latest": (lambda db, u, c: lines.latest(db, u), "YSN"),
+    "lines.by_month_of_pilot": (lambda db, u, c: lines.by_month_of_pilot(db, u), "YSN"),
+    "lines.month_band": (lambda db, u, c: lines.month_band(db, u), "YSN"),
+    "audit.entries": (lambda db, u, c: audit.entries(db, u), "YNN"),
+    "audit.choices": (lambda db, u, c: audit.choices(db, u), "YNN"),
+    "audit.count": (lambda db, u, c: audit.count(db, u), "YNN"),
+    "bulk.export_tables": (lambda db, u, c: bulk.export_tables(db, u), "YNN"),
+    "users.list_users": (lambda db, u, c: users.list_users(db, u), "YNN"),
+    "users.village_names": (lambda db, u, c: users.village_names(db, u), "YNN"),
+    "privacy.read_log": (lambda db, u, c: privacy.read_log(db, u), "YNN"),
+    "privacy.find_person": (lambda db, u, c: privacy.find_person(db, u, "Anneke"), "YNN"),
+    "privacy.export_person": (lambda db, u, c: privacy.export_person(db, u, "Anneke"), "YNN"),
+    "steps.municipalities": (lambda db, u, c: steps.municipalities(db, u), "YNN"),
+    "steps.start_meetings": (lambda db, u, c: steps.start_meetings(db, u), "YNN"),
+    "steps.municipality_villages": (
+        lambda db, u, c: steps.municipality_villages(db, u, c["all"]["municipality"]), "YNN"),
+    "budget.texts": (lambda db, u, c: budget.texts(db, u), "YNN"),
+    # funder views (aggregates)
+    "funder.view": (lambda db, u, c: funder.view(db, u, _period(), TODAY), "YNY"),
+    "funder.villages": (lambda db, u, c: funder.villages(db, u), "YNY"),
+    "funder.stages_on": (lambda db, u, c: funder.stages_on(db, u, [TODAY]), "YNY"),
+    "funder.lines_distribution": (lambda db, u, c: funder.lines_distribution(db, u, TODAY), "YNY"),
+    "funder.budget": (lambda db, u, c: funder.budget(db, u, TODAY), "YNY"),
+    "funder.budget_by_pilot": (lambda db, u, c: funder.budget_by_pilot(db, u, TODAY), "YNY"),
+    "funder.milestones": (lambda db, u, c: funder.milestones(db, u, _period(), TODAY), "YNY"),
+    "funder.pilot_texts": (lambda db, u, c: funder.pilot_texts(db, u), "YNY"),
+    "funder.people_counts": (lambda db, u, c: funder.people_counts(db, u, TODAY), "YNY"),
+    "funder.village_id_by_name": (lambda db, u, c: funder.village_id_by_name(db, u, A), "YNY"),
+    "budget.lines": (lambda db, u, c: budget.lines(db, u), "YNY"),
+    # one village: reads
+    "dashboard.village": (lambda db, u, c: dashboard.village(db, u, c["vid"], TODAY), "YAN"),
+    "lines.history": (lambda db, u, c: lines.history(db, u, c["vid"]), "YAN"),
+    "lines.get": (lambda db, u, c: lines.get(db, u, c["score"]), "YAN"),
+    "lines.audit_trail": (lambda db, u, c: lines.audit_trail(db, u, c["score"]), "YAN"),
+    "moves.pilot_facts": (lambda db, u, c: moves.pilot_facts(db, u, c["vid"], TODAY), "YAN"),
+    "moves.pilot_record": (lambda db, u, c: moves.pilot_record(db, u, c["vid"]), "YAN"),
+    "moves.timeline": (lambda db, u, c: moves.timeline(db, u, c["vid"]), "YAN"),
+    "steps.consent": (lambda db, u, c: steps.consent(db, u, c["vid"]), "YAN"),
+    "steps.mbcs": (lambda db, u, c: steps.mbcs(db, u, c["vid"]), "YAN"),
+    "steps.effects": (lambda db, u, c: steps.effects(db, u, c["vid"]), "YAN"),
+    "steps.partners": (lambda db, u, c: steps.partners(db, u, c["vid"]), "YAN"),
+    "steps.members": (lambda db, u, c: steps.members(db, u, c["vid"]), "YAN"),
+    "steps.meetings": (lambda db, u, c: steps.meetings(db, u, c["vid"]), "YAN"),
+    "steps.actions": (lambda db, u, c: steps.actions(db, u, c["vid"]), "YAN"),
+    "steps.modes": (lambda db, u, c: steps.modes(db, u, c["vid"]), "YAN"),
+    "steps.initiatives": (lambda db, u, c: steps.initiatives(db, u, c["vid"]), "YAN"),
+    "steps.safeguarding": (lambda db, u, c: steps.safeguarding(db, u, c["vid"]), "YAN"),
+    "steps.village_votes": (lambda db, u, c: steps.village_votes(db, u, c["vid"]), "YAN"),
+    "steps.start_meeting": (lambda db, u, c: steps.start_meeting(db, u, c["start_meeting"]),
+                            "YNN"),
+    "steps.pitches": (lambda db, u, c: steps.pitches(db, u, c["start_meeting"]), "YNN"),
+    "steps.vote_result": (lambda db, u, c: steps.vote_result(db, u, c["start_meeting"]), "YNN"),
+    "privacy.log_read": (lambda db, u, c: privacy.log_read(db, u, "people", c["vid"]), "YAN"),
+    # one village: writes a steering member may do
+    "steps.add_meeting": (lambda db, u, c: steps.add_meeting(
+        db, u, c["vid"], D, 4, 4, "Besluit", "Notitie", TODAY), "YAN"),
+    "steps.add_action": (lambda db, u, c: steps.add_action(
+        db, u, c["meeting"], "Actie", None, None), "YAN"),
+    "steps.set_action_done": (lambda db, u, c: steps.set_action_done(
+        db, u, c["action"], True, None), "YAN"),
+    "lines.add_moment": (lambda db, u, c: lines.add_moment(
+        db, u, c["vid"], D - timedelta(days=hash(u.username) % 50),
+        {"broad_support": {"score": 3}}, TODAY), "YAN"),
+    "lines.correct": (lambda db, u, c: lines.correct(
+        db, u, c["score"], {"score": 3}, _version(db, "line_scores", c["score"]), TODAY), "YAN"),
+    "lines.delete": (lambda db, u, c: lines.delete(
+        db, u, c["score"], _version(db, "line_scores", c["score"])), "YAN"),
+    # one village: writes only a lead may do
+    "moves.move": (lambda db, u, c: moves.move(db, u, c["vid"], "pause", "Even rust", False,
+                                               TODAY), "YNN"),
+    "steps.add_consent": (lambda db, u, c: steps.add_consent(
+        db, u, c["vid"], "community", D, "Dorpsraad", TODAY), "YNN"),
+    "steps.add_mbc": (lambda db, u, c: steps.add_mbc(
+        db, u, c["vid"], assessed_on=D, may_ok=True, may_note=None, willingness=3,
+        willingness_source=None, willingness_evidence=None, ability=3, ability_source=None,
+        ability_evidence=None, opportunities=None, resistances=None,
+        presented_village_on=None, presented_municipality_on=None, today=TODAY), "YNN"),
+    "steps.set_presented": (lambda db, u, c: steps.set_presented(
+        db, u, c["mbc"], D, D, None, TODAY), "YNN"),
+    "steps.add_effect": (lambda db, u, c: steps.add_effect(
+        db, u, c["mbc"], "Gemeente", "hours", 10, "Effect", "Dorp"), "YNN"),
+    "steps.add_partner": (lambda db, u, c: steps.add_partner(
+        db, u, c["vid"], "Dorpshuis", "Het Dorpshuis", False, None), "YNN"),
+    "steps.add_member": (lambda db, u, c: steps.add_member(
+        db, u, c["vid"], "Nieuw Lid", "Dorpsraad", "community", "lid", D, None), "YNN"),
+    "steps.end_member": (lambda db, u, c: steps.end_member(db, u, c["member"], D, None), "YNN"),
+    "steps.add_mode": (lambda db, u, c: steps.add_mode(
+        db, u, c["vid"], "support", D, "Reden", TODAY), "YNN"),
+    "steps.end_mode": (lambda db, u, c: steps.end_mode(db, u, c["mode"], D, None, TODAY), "YNN"),
+    "steps.add_initiative": (lambda db, u, c: steps.add_initiative(
+        db, u, c["vid"], "Koffieochtend", "idea", None, D, TODAY), "YNN"),
+    "steps.set_initiative_phase": (lambda db, u, c: steps.set_initiative_phase(
+        db, u, c["initiative"], "exploitation", None), "YNN"),
+    "steps.save_safeguarding": (lambda db, u, c: steps.save_safeguarding(
+        db, u, c["vid"], TODAY + timedelta(days=300), "Stichting", None, None, None), "YNN"),
+    "steps.add_start_meeting": (lambda db, u, c: steps.add_start_meeting(
+        db, u, "Lochem", D - timedelta(days=400 + hash(u.username) % 99), 20, 1, None, TODAY),
+        "YNN"),
+    "steps.add_pitch": (lambda db, u, c: steps.add_pitch(
+        db, u, c["start_meeting"], A, "Pitch"), "YNN"),
+    "steps.record_votes": (lambda db, u, c: steps.record_votes(
+        db, u, c["start_meeting"], {}, 1, None), "YNN"),
+    "steps.decide_tie": (lambda db, u, c: steps.decide_tie(
+        db, u, c["start_meeting"], [c["vid"]], "Loting", None), "YNN"),
+    "budget.add_line": (lambda db, u, c: budget.add_line(
+        db, u, {"village_id": c["vid"], "category": "Extra", "source": "province",
+                "budgeted": "100", "spent": "0"}), "YNN"),
+    "budget.update_line": (lambda db, u, c: budget.update_line(
+        db, u, c["budget"], {"village_id": c["vid"], "category": "Gewijzigd",
+                             "source": "province", "budgeted": "10", "spent": "0"},
+        _version(db, "budget", c["budget"])), "YNN"),
+    "budget.delete_line": (lambda db, u, c: budget.delete_line(
+        db, u, c["budget"], _version(db, "budget", c["budget"])), "YNN"),
+    "budget.save_texts": (lambda db, u, c: budget.save_texts(
+        db, u, c["vid"], "Voortgang", "Lessen", _version(db, "pilots", db.scalar(
+            "SELECT id FROM pilots WHERE village_id = ?", [c["vid"]]))), "YNN"),
+    "bulk.replace_all": (lambda db, u, c: bulk.replace_all(db, u, {}, replace=False), "YNN"),
+    "users.add": (lambda db, u, c: users.add(db, u, f"n-{u.role}-{c['vid']}", "funder",
+                                             "lang-genoeg-1"), "YNN"),
+    "users.disable": (lambda db, u, c: users.disable(db, u, FUNDER), "YNN"),
+    "users.enable": (lambda db, u, c: users.enable(db, u, FUNDER), "YNN"),
+    "users.set_disabled": (lambda db, u, c: users.set_disabled(db, u, FUNDER, False), "YNN"),
+    "users.reset_password": (lambda db, u, c: users.reset_password(db, u, FUNDER,
+                                                                   "lang-genoeg-2"), "YNN"),
+    "privacy.erase_person": (lambda db, u, c: privacy.erase_person(
+        db, u, "Niemand Bekend", "Niemand Bekend"), "YNN"),
+}
+
+# Functions that take a user but are not about access (checked elsewhere), or helpers.
+NOT_ACCESS = {
+    "users.authenticate", "users.load", "users.load_by_id", "users.count", "users.wait_seconds",
+    "programme.counts", "programme.is_empty", "scope.village_filter",
+}
+
+
+def _public_repo_functions() -> set[str]:
+    out = set()
+    for m in pkgutil.iter_modules(dorp.repo.__path__):
+        mod = importlib.import_module(f"dorp.repo.{m.name}")
+        for name, fn in inspect.getmembers(mod, inspect.isfunction):
+            if fn.__module__ != mod.__name__ or name.startswith("_"):
+                continue
+            params = list(inspect.signature(fn).parameters)
+            if len(params) >= 2 and params[0] == "db" and params[1] in ("user", "actor"):
+                out.add(f"{m.name}.{name}")
+    return out
+
+
+def test_every_data_layer_function_is_in_the_matrix():
+    missing = _public_repo_functions() - set(FUNCTIONS) - NOT_ACCESS
+    assert missing == set(), f"add these to FUNCTIONS in {__file__}: {sorted(missing)}"
+
+
+def _empty(result) -> bool:
+    if result is None:
+        return True
+    if isinstance(result, pd.DataFrame):
+        return result.empty
+    if isinstance(result, (list, dict, tuple, set)):
+        return len(result) == 0
+    return False
+
+
+def _outcome(db, user, fn, c):
+    try:
+        return "ok", fn(db, user, c)
+    except AccessDenied:
+        return "denied", None
+    except Exception as e:  # refused for another reason after the access check
+        return "error", e
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_data_layer_matrix(demo_db, name):
+    fn, expect = FUNCTIONS[name]
+    ctx = _ctx(demo_db)
+    problems = []
+    # refusals first: an allowed call may change or delete what the others are tried on
+    for i, (role, username) in reversed(list(enumerate(ROLES.items()))):
+        user = user_of(demo_db, username)
+        code = expect[i]
+        for key in ("A", "B"):
+            c = {**ctx[key], "all": ctx}
+            want = code
+            if code == "A":
+                want = "Y" if key == "A" else "N"
+            if code == "S" and key == "B":
+                continue
+            status, result = _outcome(demo_db, user, fn, c)
+            if want in ("Y", "S"):
+                if status == "denied":
+                    problems.append(f"{role}/{key}: refused, expected allowed")
+                if want == "S" and B in str(result):
+                    problems.append(f"{role}: result holds village {B}")
+            else:
+                if status == "error":
+                    problems.append(f"{role}/{key}: {type(result).__name__} instead of a "
+                                    f"refusal: {result}")
+                elif status == "ok" and not _empty(result):
+                    problems.append(f"{role}/{key}: allowed, expected refused")
+    assert problems == [], f"{name}: {problems}"
