@@ -57,6 +57,11 @@ def choice(label: str, kind: str, codes, key: str, empty: bool = False):
                                      for c in options}.get)
 
 
+def day(v):
+    """A date from a DataFrame cell (Timestamp / NaT / None)."""
+    return None if v is None or pd.isna(v) else pd.Timestamp(v).date()
+
+
 def yes_no(v) -> str:
     return "–" if v is None or pd.isna(v) else (t("steps.yes") if v else t("steps.no"))
 
@@ -68,7 +73,7 @@ def table(df: pd.DataFrame, columns: dict[str, str], dates=(), labels: dict | No
         return
     d = df[list(columns)].copy()
     for c in dates:
-        d[c] = d[c].map(lambda v: ui.fmt_date(None if v is None or pd.isna(v) else pd.Timestamp(v).date()))
+        d[c] = d[c].map(lambda v: ui.fmt_date(day(v)))
     for c, fn in (labels or {}).items():
         d[c] = d[c].map(fn)
     st.dataframe(d.rename(columns=columns), hide_index=True, width="stretch")
@@ -161,7 +166,7 @@ with tab1:
         st.info(t("steps.no_vote"))
     for mid, g in vv.groupby("meeting_id", sort=False):
         first = g.iloc[0]
-        st.markdown(t("steps.meeting_line", date=ui.fmt_date(first.meeting_date),
+        st.markdown(t("steps.meeting_line", date=ui.fmt_date(day(first.meeting_date)),
                       municipality=first.municipality,
                       residents="–" if pd.isna(first.residents_present) else int(first.residents_present),
                       seats="–" if pd.isna(first.seats) else int(first.seats)))
@@ -404,7 +409,7 @@ with tab3:
         with st.expander(t("steps.action_add")):
             with st.form("action"):
                 m_id = st.selectbox(t("steps.meeting_date"), list(meet.id[::-1]),
-                                    format_func={i: ui.fmt_date(d) for i, d in zip(meet.id, meet.held_on)}.get)
+                                    format_func={i: ui.fmt_date(day(d)) for i, d in zip(meet.id, meet.held_on)}.get)
                 desc = st.text_input(t("steps.action"))
                 who = st.text_input(t("steps.who"))
                 due = st.date_input(t("steps.due"), value=None, format="DD-MM-YYYY", key="action_due")

@@ -64,7 +64,7 @@ if st.session_state.get("start_meeting") not in ids:
 by_id = meetings.set_index("id")
 meeting_id = st.selectbox(
     t("start.choose"), ids, key="start_meeting",
-    format_func={i: f"{by_id.loc[i, 'municipality']} · {ui.fmt_date(by_id.loc[i, 'meeting_date'])}"
+    format_func={i: f"{by_id.loc[i, 'municipality']} · {ui.fmt_date(pd.Timestamp(by_id.loc[i, 'meeting_date']).date())}"
                  for i in ids}.get)
 meeting = steps.start_meeting(db, user, meeting_id)
 st.subheader(t("start.meeting_head", municipality=meeting["municipality"],

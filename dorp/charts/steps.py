@@ -34,7 +34,7 @@ def votes(df: pd.DataFrame, lang: str = "nl", tied: frozenset | set = frozenset(
                  alt.Tooltip("votes:Q", title=t("steps.votes")),
                  alt.Tooltip("result:N", title=t("steps.vote_result"))])
     text = base.mark_text(align="left", dx=4).encode(text="votes:Q")
-    return (bars + text).properties(height=max(80, 36 * len(d)))
+    return (bars + text).properties(height=max(150, 40 * len(d) + 40))
 
 
 def matrix(assessments: pd.DataFrame, lang: str = "nl") -> alt.Chart:
@@ -56,9 +56,9 @@ def matrix(assessments: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     scale_y = alt.Scale(domain=[0.5, 5.5], nice=False)
     x_title, y_title = t("steps.ability"), t("steps.willingness")
     areas = alt.Chart(quadrants).mark_rect(opacity=0.18).encode(
-        x=alt.X("x0:Q", scale=scale_x, title=x_title, axis=alt.Axis(values=[1, 2, 3, 4, 5])),
+        x=alt.X("x0:Q", scale=scale_x, title=x_title, axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d")),
         x2="x1:Q",
-        y=alt.Y("y0:Q", scale=scale_y, title=y_title, axis=alt.Axis(values=[1, 2, 3, 4, 5])),
+        y=alt.Y("y0:Q", scale=scale_y, title=y_title, axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d")),
         y2="y1:Q",
         color=alt.Color("label:N", title=t("steps.mode_quadrant"),
                         scale=alt.Scale(domain=labels, range=list(colours.values()))),

@@ -1,0 +1,184 @@
+"""Real browser (Debian chromium via Playwright): a programme lead takes a new village from the
+start meeting through the vote, consent, mBc and steering group into execution, without
+leaving the app. A screenshot of each step goes to tests/artifacts/stap-*.png."""
+
+import re
+
+import pytest
+
+from tests.conftest import LEAD, PASSWORDS, login, shot, start_server
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def journey_server(tmp_path_factory, demo_template):
+    """A server of its own: this journey adds a municipality, villages and a pilot."""
+    srv = start_server(tmp_path_factory, demo_template, "journey")
+    yield srv
+    srv.stop()
+
+
+def idle(page):
+    """Wait until the script run triggered by the last action has finished."""
+    page.wait_for_timeout(300)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30000)
+
+
+def choose(page, label, option, nth=0):
+    """Pick an option of a select box by typing it (the box filters) and pressing Enter."""
+    page.get_by_role("combobox", name=label, exact=True).nth(nth).click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+
+
+def snap(page, name):
+    """A screenshot of the whole page: Streamlit scrolls inside its main area, so make the
+    window as tall as the content first."""
+    h = page.evaluate("() => Math.max(...[...document.querySelectorAll("
+                      "'[data-testid=stMain], [data-testid=stMainBlockContainer]')]"
+                      ".map(e => e.scrollHeight), 1000)")
+    page.set_viewport_size({"width": 1400, "height": min(h + 80, 5000)})
+    page.wait_for_timeout(500)
+    shot(page, name)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def type_new(page, label, text):
+    """Type a new option into a select box that accepts new options."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(text)
+    page.keyboard.press("Enter")
+
+
+def submit(page, name, field=None):
+    """Click a form's button; `field` (a textbox label) picks the form when several share
+    the button's name."""
+    scope = page
+    if field:
+        scope = page.locator("[data-testid='stForm']").filter(
+            has=page.get_by_role("textbox", name=field, exact=True))
+    scope.get_by_role("button", name=name, exact=True).click()
+    idle(page)
+
+
+def tab(page, name):
+    page.get_by_role("tab", name=name).click()
+    page.wait_for_timeout(200)
+
+
+def move_on(page, to):
+    tab(page, "Stand van zaken")
+    submit(page, "Uitvoeren")
+    page.get_by_text("De pilot is verplaatst.").first.wait_for()
+    page.get_by_text(to, exact=True).first.wait_for()
+
+
+def test_new_pilot_from_start_meeting_to_execution(journey_server, page):
+    try:
+        journey(journey_server, page)
+    except Exception:
+        snap(page, "stap-mislukt")
+        raise
+
+
+def journey(journey_server, page):
+    login(page, journey_server.url, LEAD, PASSWORDS[LEAD])
+    page.goto(journey_server.url + "/startbijeenkomst")
+    page.get_by_role("heading", name="Startbijeenkomst").first.wait_for()
+
+    # step 1: the start meeting, two pitches, the vote
+    page.get_by_text("Nieuwe startbijeenkomst").click()
+    type_new(page, "Gemeente", "Berkelland")
+    page.get_by_role("spinbutton", name="Aantal aanwezige bewoners", exact=True).fill("38")
+    page.get_by_role("textbox", name="Notitie", exact=True).fill("Volle zaal in het dorpshuis.")
+    submit(page, "Startbijeenkomst vastleggen")
+    page.get_by_role("heading", name=re.compile("^Berkelland")).wait_for()
+    for village, note in (("Eibergen", "Eibergen wil ouderen thuis laten wonen."),
+                          ("Neede", "Neede heeft een sterk verenigingsleven.")):
+        type_new(page, "Dorp", village)
+        page.get_by_role("textbox", name="Korte notitie van de pitch", exact=True).fill(note)
+        submit(page, "Pitch opslaan")
+        page.get_by_role("spinbutton", name=village, exact=True).wait_for()
+    page.get_by_role("spinbutton", name="Eibergen", exact=True).fill("31")
+    page.get_by_role("spinbutton", name="Neede", exact=True).fill("12")
+    submit(page, "Stemmen opslaan")
+    page.get_by_text("Gekozen: Eibergen").wait_for()
+    page.locator(".vega-embed").first.wait_for()
+    snap(page, "stap-1-stemming")
+    href = page.get_by_role("link", name="Open pilot Eibergen").get_attribute("href")
+    village_id = re.search(r"village_id=(\d+)", href).group(1)
+
+    # step 1 on the pilot: consent of both parties
+    page.goto(f"{journey_server.url}/pilot?village_id={village_id}")
+    page.get_by_role("heading", name="Eibergen · Berkelland").wait_for()
+    tab(page, "1 · Willen")
+    page.get_by_role("textbox", name="Wie", exact=True).fill("College van B&W")
+    submit(page, "Opslaan")
+    page.get_by_text("Gemeente stemt in").wait_for()
+    tab(page, "1 · Willen")
+    choose(page, "Partij", "Dorpsgemeenschap")
+    page.get_by_role("textbox", name="Wie", exact=True).fill("Dorpsraad Eibergen")
+    submit(page, "Opslaan")
+    page.get_by_text("Dorpsgemeenschap stemt in").wait_for()
+    snap(page, "stap-1-instemming")
+    move_on(page, "2 · Businesscase (mBc)")
+
+    # step 2: the social business case
+    tab(page, "2 · Businesscase (mBc)")
+    page.get_by_text("Ja", exact=True).click()
+    page.get_by_role("textbox", name="Toelichting bij 'mag dit?'", exact=True).fill(
+        "Binnen de wet, voor alle bewoners.")
+    choose(page, "Bereidheid", "4")
+    choose(page, "Bron", "Bewoners", nth=0)
+    choose(page, "Bekwaamheid", "2")
+    choose(page, "Bron", "Professionals", nth=1)
+    page.get_by_role("textbox", name="Kansen", exact=True).fill("Actief dorpshuis\nHuisarts denkt mee")
+    page.get_by_role("textbox", name="Weerstanden", exact=True).fill("Vrijwilligers overbelast")
+    submit(page, "Opslaan")
+    page.get_by_text("Go: de methode is bruikbaar").wait_for()
+    tab(page, "2 · Businesscase (mBc)")
+    for label in ("Gepresenteerd aan het dorp op", "Gepresenteerd aan de gemeente op"):
+        # Streamlit's date field keeps a native <input type=date> underneath: fill that
+        (page.locator("[data-testid='stDateInput']").filter(has_text=label)
+         .locator("input[type=date]").first.fill("2026-11-29"))
+    submit(page, "Opslaan")
+    tab(page, "2 · Businesscase (mBc)")
+    page.locator(".vega-embed").first.wait_for()
+    snap(page, "stap-2-mbc")
+    move_on(page, "3 · Stuurgroep")
+
+    # step 3: the steering group with both parties and a satisfied meeting
+    tab(page, "3 · Stuurgroep")
+    for name, party in (("Anna Wethouder", "Gemeente"), ("Bert Dorpsraad", "Dorpsgemeenschap")):
+        page.get_by_text("Lid toevoegen").click()
+        page.get_by_role("textbox", name="Naam", exact=True).first.fill(name)
+        choose(page, "Partij", party)
+        submit(page, "Opslaan", field="Organisatie")
+        tab(page, "3 · Stuurgroep")
+    page.get_by_text("De stuurgroep is compleet").wait_for()
+    choose(page, "Tevredenheid gemeente", "4")
+    choose(page, "Tevredenheid dorpsgemeenschap", "4")
+    page.get_by_role("textbox", name="Besluiten", exact=True).fill("Werkgroepen starten in januari.")
+    submit(page, "Opslaan", field="Besluiten")
+    tab(page, "3 · Stuurgroep")
+    page.locator(".vega-embed").first.wait_for()
+    snap(page, "stap-3-stuurgroep")
+    move_on(page, "4 · Uitvoering")
+
+    # step 4: execution with the advised working mode
+    tab(page, "4 · Uitvoering")
+    page.get_by_text("Werkwijze starten").click()
+    choose(page, "Werkwijze", "Ondersteunen")
+    page.get_by_role("textbox", name="Reden", exact=True).fill(
+        "Bereid maar nog niet bekwaam: coach de werkgroepen.")
+    submit(page, "Opslaan", field="Reden")
+    tab(page, "4 · Uitvoering")
+    in_use = page.locator("[data-testid='stMetricValue']:visible").filter(has_text="Ondersteunen")
+    in_use.nth(1).wait_for()            # advised and in use, side by side
+    snap(page, "stap-4-uitvoering")
+    tab(page, "Stand van zaken")
+    stage = page.locator("[data-testid='stMetricValue']:visible").first
+    assert stage.inner_text() == "4 · Uitvoering"
+    snap(page, "stap-tijdlijn")
