@@ -261,7 +261,6 @@ KEYS: dict[str, tuple[str, ...]] = {
     "steering_meetings": ("village", "date"),
     "line_scores": ("village", "line", "date"),
     "safeguarding": ("village",),
-    "budget": ("village", "category", "source", "period"),
     "start_meetings": ("municipality", "meeting_date"),
     "partners": ("village", "partner_type", "name"),
     "working_modes": ("village", "mode", "started_on"),
