@@ -76,6 +76,9 @@ def table(df: pd.DataFrame, columns: dict[str, str], dates=(), labels: dict | No
         d[c] = d[c].map(lambda v: ui.fmt_date(day(v)))
     for c, fn in (labels or {}).items():
         d[c] = d[c].map(fn)
+    for c in d.columns:
+        if d[c].dtype == object or str(d[c].dtype).startswith("str"):
+            d[c] = d[c].map(lambda v: "–" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
     st.dataframe(d.rename(columns=columns), hide_index=True, width="stretch")
 
 
@@ -152,6 +155,7 @@ with tab_status:
         info = [_what(r) for r in tl.to_dict("records")]
         tl["what"] = [w for w, _ in info]
         tl["override"] = [bool(o) and ch for o, (_, ch) in zip(tl["override"], info)]
+        tl["reason"] = [r if isinstance(r, str) and r else "–" for r in tl["reason"]]
     table(tl, {"moved_on": t("pilot.moved_on"), "what": t("pilot.move_to"),
                "reason": t("pilot.reason"), "override": t("pilot.override_col"),
                "moved_by": t("pilot.moved_by")}, dates=("moved_on",),

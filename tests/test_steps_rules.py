@@ -135,3 +135,45 @@ def test_what_each_status_allows():
 def test_pause_keeps_the_override_of_the_current_stage():
     m = moves.plan(facts(step=2, override_current=True), "pause", reason="Zomerstop")
     assert m.override is True
+
+
+# --- the charts -----------------------------------------------------------------------------------
+
+def test_vote_chart_marks_chosen_and_tied_villages():
+    import pandas as pd
+    from dorp.charts import steps as charts
+    df = pd.DataFrame({"village": ["A", "B", "C"], "votes": [20, 20, 3],
+                       "chosen": [True, False, False]})
+    spec = charts.votes(df, "nl", tied={"B"}).to_dict()
+    rows = {r["village"]: r["result"] for r in spec["datasets"][next(iter(spec["datasets"]))]}
+    assert rows == {"A": "Gekozen", "B": "Gelijke stand", "C": "Niet gekozen"}
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert colour["domain"][0] == "Gekozen" and colour["range"][0] == charts.CHOSEN
+
+
+def test_matrix_has_four_mode_quadrants_and_the_trail():
+    import pandas as pd
+    from dorp.charts import steps as charts
+    hist = pd.DataFrame({"assessed_on": pd.to_datetime(["2026-01-01", "2026-03-01", "2026-05-01"]),
+                         "willingness": [2, 3, 4], "ability": [2, 2, 3]})
+    spec = charts.matrix(hist, "nl").to_dict()
+    data = list(spec["datasets"].values())
+    quadrants = next(d for d in data if len(d) == 4 and "mode" in d[0])
+    assert {q["mode"] for q in quadrants} == {"facilitate", "support", "motivate", "none"}
+    # willing (y >= 3) and able (x >= 3): facilitate, as in figure 2 of chapter 4.2
+    fac = next(q for q in quadrants if q["mode"] == "facilitate")
+    assert fac["x0"] == fac["y0"] == 2.5
+    trail = next(d for d in data if len(d) == 3)
+    assert [p["latest"] for p in trail] == [False, False, True]
+
+
+def test_satisfaction_chart_shows_both_parties():
+    import datetime as dt
+    import pandas as pd
+    from dorp.charts import steps as charts
+    meet = pd.DataFrame({"held_on": [dt.date(2026, 9, 1), dt.date(2026, 11, 1)],
+                         "municipality_satisfaction": [4, 3], "community_satisfaction": [4, None]})
+    spec = charts.satisfaction(meet, "en").to_dict()
+    data = [d for d in spec["datasets"].values() if d and "party" in d[0]][0]
+    assert sorted({r["party"] for r in data}) == ["Municipality", "Village community"]
+    assert len(data) == 3          # a missing score is left out, not drawn as 0

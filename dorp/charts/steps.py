@@ -98,13 +98,15 @@ def satisfaction(meetings: pd.DataFrame, lang: str = "nl") -> alt.Chart:
         "community_satisfaction": i18n.label("party", "community", lang)})
     d["held_on"] = pd.to_datetime(d["held_on"])
     parties = [i18n.label("party", p, lang) for p in ("municipality", "community")]
-    lines = alt.Chart(d).mark_line(point=True).encode(
-        x=alt.X("held_on:T", title=t("steps.meeting_date")),
+    lines = alt.Chart(d).mark_line(point=alt.OverlayMarkDef(filled=False, size=90, strokeWidth=2)).encode(
+        x=alt.X("held_on:T", title=t("steps.meeting_date"), axis=alt.Axis(format="%d-%m-%Y")),
+        shape=alt.Shape("party:N", title=None, scale=alt.Scale(domain=parties,
+                                                              range=["circle", "square"])),
         y=alt.Y("score:Q", title=t("steps.satisfaction"), scale=alt.Scale(domain=[1, 5]),
                 axis=alt.Axis(values=[1, 2, 3, 4, 5])),
         color=alt.Color("party:N", title=None,
                         scale=alt.Scale(domain=parties, range=[OKABE_ITO[0], OKABE_ITO[1]])),
-        strokeDash=alt.StrokeDash("party:N", legend=None),
+        strokeDash=alt.StrokeDash("party:N", title=None, scale=alt.Scale(domain=parties)),
         tooltip=[alt.Tooltip("held_on:T", title=t("steps.meeting_date"), format="%d-%m-%Y"),
                  alt.Tooltip("party:N", title=t("steps.party")),
                  alt.Tooltip("score:Q", title=t("steps.satisfaction"))])
