@@ -1,6 +1,8 @@
 """Pilot: where one pilot stands, what is missing for the next step, its alerts and timeline,
 and one tab per step of the method with its forms."""
 
+from contextlib import contextmanager
+
 import pandas as pd
 import streamlit as st
 
@@ -36,12 +38,45 @@ may_meet = can(user, "add_meeting", village_id)
 may_move = can(user, "move_step", village_id)
 
 
+# The last refused save: (form, problems). After a refusal the page reruns so that each
+# message stands next to its field (and the user's input stays in the form).
+shown = st.session_state.pop("pilot_errors", None)
+_form = {"name": None, "inline": set()}
+
+
 def saved(action, key: str) -> None:
-    """Run a write; on success remember the message for after the rerun and rerun."""
+    """Run a write; on success remember the message for after the rerun and rerun. When the
+    input is refused, rerun too, with the messages next to the fields of this form."""
     msg = t(key)
     if ui.write(action, success=msg) is not None:
         st.session_state["pilot_flash"] = msg
         st.rerun()
+    problems = st.session_state.get("form_errors") or {}
+    if problems and _form["name"]:
+        st.session_state["pilot_errors"] = (_form["name"], problems)
+        st.rerun()
+
+
+@contextmanager
+def form(name: str):
+    """st.form that shows the refusal of its last save: a summary on top, each problem next
+    to its field (err), the rest at the bottom."""
+    mine = shown is not None and shown[0] == name
+    _form.update(name=name, inline=set())
+    with st.form(name):
+        if mine:
+            st.error(t("app.invalid"))
+        yield
+        if mine:
+            for field, message in shown[1].items():
+                if field not in _form["inline"]:
+                    st.error(message)
+
+
+def err(field: str) -> None:
+    if shown is not None and shown[0] == _form["name"] and field in shown[1]:
+        st.error(shown[1][field])
+        _form["inline"].add(field)
 
 
 def score_box(label: str, key: str, value=None):
@@ -121,7 +156,7 @@ with tab_status:
 
     if may_move and mv.available(f):
         st.subheader(t("pilot.move_title"))
-        with st.form("move"):
+        with form("move"):
             action = st.radio(t("pilot.move_action"), mv.available(f), horizontal=True, key="move_action",
                               format_func={a: t("pilot.move_next", step=ui.label("step", nxt))
                                            if a == "advance" else ui.label("move", a)
@@ -131,6 +166,7 @@ with tab_status:
                 override = st.checkbox(t("pilot.override"), help=t("pilot.override_help"),
                                        key="move_override")
             reason = st.text_area(t("pilot.reason"), help=t("pilot.reason_help"), key="move_reason")
+            err("reason")
             go = st.form_submit_button(t("pilot.move_submit"), key="move_submit", type="primary")
         if go:
             rec = moves.pilot_record(db, user, village_id)
@@ -191,13 +227,16 @@ with tab1:
                  "given_by": t("steps.given_by")}, dates=("given_on",),
           labels={"party": lambda p: ui.label("party", p)})
     if lead:
-        with st.form("consent"):
+        with form("consent"):
             st.markdown(f"**{t('steps.consent_add')}**")
             party = choice(t("steps.party"), "party", CONSENT_PARTIES, "consent_party")
+            err("party")
             given_on = st.date_input(t("steps.given_on"), value=today, format="DD-MM-YYYY",
                                      key="consent_on")
+            err("given_on")
             given_by = st.text_input(t("steps.given_by"), help=t("steps.given_by_help"),
                                      key="consent_by")
+            err("given_by")
             ok = st.form_submit_button(t("steps.save"), key="consent_submit")
         if ok:
             saved(lambda: steps.add_consent(db, user, village_id, party, given_on, given_by, today),
@@ -240,22 +279,25 @@ with tab2:
             st.warning(t("steps.may_not"))
         if verdict == "no_go" and f.status in ("active", "paused") and may_move:
             st.error(t("steps.no_go_offer"))
-            with st.form("close_no_go"):
+            with form("close_no_go"):
                 why = st.text_area(t("pilot.reason"), value=t("steps.no_go_reason"), key="no_go_reason")
+                err("reason")
                 stop = st.form_submit_button(t("steps.no_go_close"), key="close_no_go_submit")
             if stop:
                 rec = moves.pilot_record(db, user, village_id)
                 saved(lambda: moves.move(db, user, village_id, "stop", why, False, today,
                                          rec["version"]), "pilot.moved")
         if lead:
-            with st.form("presented"):
+            with form("presented"):
                 st.markdown(f"**{t('steps.presented')}**")
                 pv = st.date_input(t("steps.presented_village"), format="DD-MM-YYYY",
                                    value=None if pd.isna(latest.presented_village_on)
                                    else pd.Timestamp(latest.presented_village_on).date())
+                err("presented_village_on")
                 pm = st.date_input(t("steps.presented_municipality"), format="DD-MM-YYYY",
                                    value=None if pd.isna(latest.presented_municipality_on)
                                    else pd.Timestamp(latest.presented_municipality_on).date())
+                err("presented_municipality_on")
                 ok = st.form_submit_button(t("steps.save"), key="presented_submit")
             if ok:
                 saved(lambda: steps.set_presented(db, user, int(latest.id), pv, pm,
@@ -268,29 +310,38 @@ with tab2:
 
     if lead:
         with st.expander(t("steps.mbc_add"), expanded=latest is None):
-            with st.form("mbc"):
+            with form("mbc"):
                 assessed_on = st.date_input(t("steps.assessed_on"), value=today, format="DD-MM-YYYY",
                                             key="mbc_on")
+                err("assessed_on")
                 st.markdown(f"**{t('steps.may_question')}**")
                 may = st.radio(t("steps.may"), [None, True, False], horizontal=True, key="mbc_may",
                                format_func={None: t("steps.choose"), True: yes_no(True),
                                             False: yes_no(False)}.get)
+                err("may_ok")
                 may_note = st.text_area(t("steps.may_note"), key="mbc_may_note")
+                err("may_note")
                 c1, c2 = st.columns(2)
                 with c1:
                     w = score_box(t("steps.willingness"), "mbc_w")
+                    err("willingness")
                     w_src = choice(t("steps.source"), "source", SOURCES, "mbc_w_src", empty=True)
+                    err("willingness_source")
                     w_ev = st.text_area(t("steps.evidence"), key="mbc_w_ev")
                 with c2:
                     a = score_box(t("steps.ability"), "mbc_a")
+                    err("ability")
                     a_src = choice(t("steps.source"), "source", SOURCES, "mbc_a_src", empty=True)
+                    err("ability_source")
                     a_ev = st.text_area(t("steps.evidence"), key="mbc_a_ev")
                 opp = st.text_area(t("steps.opportunities"), help=t("steps.one_per_line"), key="mbc_opp")
                 res = st.text_area(t("steps.resistances"), help=t("steps.one_per_line"), key="mbc_res")
                 pv_new = st.date_input(t("steps.presented_village"), value=None, format="DD-MM-YYYY",
                                        key="mbc_pv")
+                err("presented_village_on")
                 pm_new = st.date_input(t("steps.presented_municipality"), value=None,
                                        format="DD-MM-YYYY", key="mbc_pm")
+                err("presented_municipality_on")
                 ok = st.form_submit_button(t("steps.save"), key="mbc_submit", type="primary")
             if ok:
                 saved(lambda: steps.add_mbc(
@@ -308,11 +359,15 @@ with tab2:
           labels={"investment_kind": lambda k: ui.label("investment", k) if k else "–"})
     if lead and latest is not None:
         with st.expander(t("steps.effect_add")):
-            with st.form("effect"):
+            with form("effect"):
                 sh = st.text_input(t("steps.stakeholder"))
+                err("stakeholder")
                 kind = choice(t("steps.investment"), "investment", INVESTMENT_KINDS, "eff_kind")
+                err("investment_kind")
                 amount = st.number_input(t("steps.amount"), min_value=0.0, value=None, step=100.0)
+                err("amount")
                 effect = st.text_input(t("steps.expected_effect"))
+                err("expected_effect")
                 ben = st.text_input(t("steps.beneficiary"))
                 ok = st.form_submit_button(t("steps.save"), key="effect_submit")
             if ok:
@@ -327,11 +382,13 @@ with tab2:
                   "formal": lambda v: t("steps.formal_yes") if v else t("steps.formal_no")})
     if lead:
         with st.expander(t("steps.partner_add")):
-            with st.form("partner"):
+            with form("partner"):
                 ptype = choice(t("steps.partner_type"), "partner", PARTNER_TYPES, "partner_type")
+                err("partner_type")
                 pname = st.text_input(t("steps.name"), key="partner_name")
                 formal = st.radio(t("steps.formal"), [False, True], horizontal=True,
                                   format_func={True: t("steps.formal_yes"), False: t("steps.formal_no")}.get)
+                err("formal")
                 pnote = st.text_input(t("steps.note"), key="partner_note")
                 ok = st.form_submit_button(t("steps.save"), key="partner_submit")
             if ok:
@@ -354,13 +411,16 @@ with tab3:
           labels={"party": lambda p: ui.label("party", p)})
     if lead:
         with st.expander(t("steps.member_add")):
-            with st.form("member"):
+            with form("member"):
                 mname = st.text_input(t("steps.name"), key="member_name")
+                err("name")
                 org = st.text_input(t("steps.organisation"), key="member_org")
                 mparty = choice(t("steps.party"), "party", MEMBER_PARTIES, "member_party", empty=True)
+                err("party")
                 role = st.text_input(t("steps.role"), key="member_role")
                 fr = st.date_input(t("steps.from"), value=today, format="DD-MM-YYYY", key="member_from")
                 un = st.date_input(t("steps.until"), value=None, format="DD-MM-YYYY", key="member_until")
+                err("until_date")
                 ok = st.form_submit_button(t("steps.save"), key="member_submit")
             if ok:
                 saved(lambda: steps.add_member(db, user, village_id, mname, org, mparty, role, fr, un),
@@ -368,11 +428,12 @@ with tab3:
         current = mem[mem.until_date.isna()] if not mem.empty else mem
         if not current.empty:
             with st.expander(t("steps.member_end")):
-                with st.form("member_end"):
+                with form("member_end"):
                     who = st.selectbox(t("steps.name"), list(current.id),
                                        format_func=lambda i: current.set_index("id").loc[i, "name"])
                     until = st.date_input(t("steps.until"), value=today, format="DD-MM-YYYY",
                                           key="member_end_on")
+                    err("until_date")
                     ok = st.form_submit_button(t("steps.save"), key="member_end_submit")
                 if ok:
                     ver = int(current.set_index("id").loc[who, "version"])
@@ -389,14 +450,17 @@ with tab3:
            "notes": t("steps.notes")}, dates=("held_on",))
     if may_meet:
         with st.expander(t("steps.meeting_add"), expanded=meet.empty):
-            with st.form("meeting"):
+            with form("meeting"):
                 held = st.date_input(t("steps.meeting_date"), value=today, format="DD-MM-YYYY",
                                      key="meeting_on")
+                err("held_on")
                 c1, c2 = st.columns(2)
                 with c1:
                     ms = score_box(t("steps.sat_municipality"), "meeting_ms")
+                    err("municipality_satisfaction")
                 with c2:
                     cs = score_box(t("steps.sat_community"), "meeting_cs")
+                    err("community_satisfaction")
                 dec = st.text_area(t("steps.decisions"), key="meeting_dec")
                 notes = st.text_area(t("steps.notes"), key="meeting_notes")
                 ok = st.form_submit_button(t("steps.save"), key="meeting_submit", type="primary")
@@ -411,18 +475,21 @@ with tab3:
           labels={"done": lambda v: t("steps.yes") if v else t("steps.no")})
     if may_meet and not meet.empty:
         with st.expander(t("steps.action_add")):
-            with st.form("action"):
+            with form("action"):
                 m_id = st.selectbox(t("steps.meeting_date"), list(meet.id[::-1]),
                                     format_func={i: ui.fmt_date(day(d)) for i, d in zip(meet.id, meet.held_on)}.get)
                 desc = st.text_input(t("steps.action"))
+                err("description")
                 who = st.text_input(t("steps.who"))
+                err("who")
                 due = st.date_input(t("steps.due"), value=None, format="DD-MM-YYYY", key="action_due")
+                err("due_on")
                 ok = st.form_submit_button(t("steps.save"), key="action_submit")
             if ok:
                 saved(lambda: steps.add_action(db, user, int(m_id), desc, who, due), "steps.saved")
         open_acts = acts[~acts.done] if not acts.empty else acts
         if not open_acts.empty:
-            with st.form("action_done"):
+            with form("action_done"):
                 a_id = st.selectbox(t("steps.action_done"), list(open_acts.id),
                                     format_func=lambda i: open_acts.set_index("id").loc[i, "description"])
                 ok = st.form_submit_button(t("steps.mark_done"), key="action_done_submit")
@@ -448,10 +515,13 @@ with tab4:
           labels={"mode": lambda m: ui.label("mode", m)})
     if lead:
         with st.expander(t("steps.mode_add")):
-            with st.form("mode"):
+            with form("mode"):
                 mode = choice(t("steps.mode"), "mode", MODES, "mode_code")
+                err("mode")
                 m_from = st.date_input(t("steps.from"), value=today, format="DD-MM-YYYY", key="mode_from")
+                err("started_on")
                 m_reason = st.text_area(t("steps.reason"), key="mode_reason")
+                err("reason")
                 ok = st.form_submit_button(t("steps.save"), key="mode_submit")
             if ok:
                 saved(lambda: steps.add_mode(db, user, village_id, mode, m_from, m_reason, today),
@@ -459,11 +529,12 @@ with tab4:
         running = md[md.ended_on.isna()] if not md.empty else md
         if not running.empty:
             with st.expander(t("steps.mode_end")):
-                with st.form("mode_end"):
+                with form("mode_end"):
                     r_id = st.selectbox(t("steps.mode"), list(running.id),
                                         format_func={i: ui.label("mode", m) for i, m in zip(running.id, running["mode"])}.get)
                     r_end = st.date_input(t("steps.until"), value=today, format="DD-MM-YYYY",
                                           key="mode_end_on")
+                    err("ended_on")
                     ok = st.form_submit_button(t("steps.save"), key="mode_end_submit")
                 if ok:
                     ver = int(running.set_index("id").loc[r_id, "version"])
@@ -477,21 +548,25 @@ with tab4:
           dates=("since",), labels={"phase": lambda p: ui.label("phase", p)})
     if lead:
         with st.expander(t("steps.initiative_add")):
-            with st.form("initiative"):
+            with form("initiative"):
                 i_name = st.text_input(t("steps.name"), key="ini_name")
+                err("name")
                 i_phase = choice(t("steps.phase"), "phase", PHASES, "ini_phase")
+                err("phase")
                 i_desc = st.text_area(t("steps.description"), key="ini_desc")
                 i_since = st.date_input(t("steps.since"), value=today, format="DD-MM-YYYY", key="ini_since")
+                err("since")
                 ok = st.form_submit_button(t("steps.save"), key="initiative_submit")
             if ok:
                 saved(lambda: steps.add_initiative(db, user, village_id, i_name, i_phase, i_desc,
                                                    i_since, today), "steps.saved")
         if not ini.empty:
             with st.expander(t("steps.phase_change")):
-                with st.form("phase"):
+                with form("phase"):
                     p_id = st.selectbox(t("steps.name"), list(ini.id),
                                         format_func=lambda i: ini.set_index("id").loc[i, "name"])
                     p_new = choice(t("steps.phase"), "phase", PHASES, "phase_new")
+                    err("phase")
                     ok = st.form_submit_button(t("steps.save"), key="phase_submit")
                 if ok:
                     ver = int(ini.set_index("id").loc[p_id, "version"])
@@ -514,10 +589,12 @@ with tab4:
     if plan is None:
         st.warning(ui.label("alert_text", "no_exit_plan"))
     if lead:
-        with st.form("safeguarding"):
+        with form("safeguarding"):
             ex = st.date_input(t("steps.exit_date"), format="DD-MM-YYYY",
                                value=plan["exit_date"] if plan else None)
+            err("exit_date")
             succ = st.text_input(t("steps.successor"), value=(plan or {}).get("successor") or "")
+            err("successor")
             hand = st.text_area(t("steps.handed_over"), value=(plan or {}).get("handed_over") or "")
             sg_notes = st.text_area(t("steps.notes"), value=(plan or {}).get("notes") or "",
                                     key="sg_notes")
