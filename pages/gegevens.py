@@ -56,7 +56,8 @@ with tabs[1]:
             st.session_state["upload_checked"] = checked
         _, tables, problems = checked
         if problems:
-            st.error(ui.t("exchange.refused", n=len(problems)))
+            st.error(ui.t("exchange.refused_one" if len(problems) == 1 else
+                          "exchange.refused", n=len(problems)))
             st.dataframe(exchange.problems_frame(problems), hide_index=True, width="stretch",
                          column_config={"sheet": ui.t("exchange.problem_sheet"),
                                         "row": ui.t("exchange.problem_row"),
@@ -85,6 +86,7 @@ with tabs[1]:
                 except Refused as e:
                     st.error(str(e))
                     result = None
+                bar.empty()
                 if result is not None:
                     rows = sum(result.counts.values())
                     st.session_state["imported"] = digest
@@ -142,7 +144,8 @@ if show_audit:
                        table=None if table == every else table, text=text or None)
         trail = audit.entries(db, user, **filters)
         st.caption(ui.t("exchange.audit_count", shown=len(trail), total=audit.count(db, user)))
-        st.dataframe(trail, hide_index=True, width="stretch",
+        shown = trail.astype({"record_id": "string"}).astype(object).where(trail.notna(), "")
+        st.dataframe(shown, hide_index=True, width="stretch",
                      column_config={c: ui.t(f"exchange.col_{c}") for c in audit.COLUMNS})
         d1, d2, _ = st.columns([2, 2, 3])
         d1.download_button(ui.t("exchange.audit_download"),

@@ -119,7 +119,7 @@ def check_outcome(data: bytes) -> str:
         db.con.close()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.data_too_large])
 @given(mutations=st.lists(mutation, min_size=1, max_size=4))
 def test_broken_workbooks_are_imported_fully_or_refused_clearly(base_workbook, mutations):
