@@ -114,6 +114,11 @@ def journey(journey_server, page):
     page.goto(f"{journey_server.url}/pilot?village_id={village_id}")
     page.get_by_role("heading", name="Eibergen · Berkelland").wait_for()
     tab(page, "1 · Willen")
+    submit(page, "Opslaan")                 # without who: refused, the message at the field
+    consent_form = page.locator("[data-testid='stForm']").filter(has_text="Instemming vastleggen")
+    consent_form.get_by_text("Vul in wie namens deze partij instemde").wait_for()
+    snap(page, "stap-1-fout")
+    tab(page, "1 · Willen")
     page.get_by_role("textbox", name="Wie", exact=True).fill("College van B&W")
     submit(page, "Opslaan")
     page.get_by_text("Gemeente stemt in").wait_for()
