@@ -36,6 +36,8 @@ def font_paths() -> tuple[Path, Path]:
 def chart_png(chart, scale: float = 2.0) -> bytes:
     """An Altair chart as PNG bytes (offline, vl-convert)."""
     import vl_convert as vlc
+    chart = chart.configure_axis(labelFontSize=12, titleFontSize=12).configure_legend(
+        labelFontSize=12, titleFontSize=12)
     return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
 
 
