@@ -430,7 +430,8 @@ with tab3:
             with st.expander(t("steps.member_end")):
                 with form("member_end"):
                     who = st.selectbox(t("steps.name"), list(current.id),
-                                       format_func=lambda i: current.set_index("id").loc[i, "name"])
+                                       format_func=dict(zip(current.id, current.name)).get,
+                                       key=f"member_end_who_{village_id}")
                     until = st.date_input(t("steps.until"), value=today, format="DD-MM-YYYY",
                                           key="member_end_on")
                     err("until_date")
@@ -477,7 +478,8 @@ with tab3:
         with st.expander(t("steps.action_add")):
             with form("action"):
                 m_id = st.selectbox(t("steps.meeting_date"), list(meet.id[::-1]),
-                                    format_func={i: ui.fmt_date(day(d)) for i, d in zip(meet.id, meet.held_on)}.get)
+                                    format_func={i: ui.fmt_date(day(d)) for i, d in zip(meet.id, meet.held_on)}.get,
+                                    key=f"action_meeting_{village_id}")
                 desc = st.text_input(t("steps.action"))
                 err("description")
                 who = st.text_input(t("steps.who"))
@@ -491,7 +493,8 @@ with tab3:
         if not open_acts.empty:
             with form("action_done"):
                 a_id = st.selectbox(t("steps.action_done"), list(open_acts.id),
-                                    format_func=lambda i: open_acts.set_index("id").loc[i, "description"])
+                                    format_func=dict(zip(open_acts.id, open_acts.description)).get,
+                                    key=f"action_done_{village_id}")
                 ok = st.form_submit_button(t("steps.mark_done"), key="action_done_submit")
             if ok:
                 ver = int(open_acts.set_index("id").loc[a_id, "version"])
@@ -531,7 +534,8 @@ with tab4:
             with st.expander(t("steps.mode_end")):
                 with form("mode_end"):
                     r_id = st.selectbox(t("steps.mode"), list(running.id),
-                                        format_func={i: ui.label("mode", m) for i, m in zip(running.id, running["mode"])}.get)
+                                        format_func={i: ui.label("mode", m) for i, m in zip(running.id, running["mode"])}.get,
+                                        key=f"mode_end_which_{village_id}")
                     r_end = st.date_input(t("steps.until"), value=today, format="DD-MM-YYYY",
                                           key="mode_end_on")
                     err("ended_on")
@@ -564,7 +568,7 @@ with tab4:
             with st.expander(t("steps.phase_change")):
                 with form("phase"):
                     p_id = st.selectbox(t("steps.name"), list(ini.id),
-                                        format_func=lambda i: ini.set_index("id").loc[i, "name"])
+                                        format_func=dict(zip(ini.id, ini.name)).get, key=f"phase_which_{village_id}")
                     p_new = choice(t("steps.phase"), "phase", PHASES, "phase_new")
                     err("phase")
                     ok = st.form_submit_button(t("steps.save"), key="phase_submit")
