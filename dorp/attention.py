@@ -22,11 +22,11 @@ def _join(items: list[str], lang: str) -> str:
 
 
 def _line_facts(latest: pd.DataFrame | None, village_id: int) -> dict[str, dict]:
-    """line -> {score, previous, scored_on} of one village, from lines.latest()."""
+    """line -> {score, scored_on} of one village, from lines.latest()."""
     if latest is None or latest.empty:
         return {}
     sub = latest[latest["village_id"] == village_id]
-    return {r.line: {"score": r.score, "previous": r.previous, "scored_on": r.scored_on}
+    return {r.line: {"score": r.score, "scored_on": r.scored_on}
             for r in sub.itertuples()}
 
 

@@ -14,7 +14,7 @@ db = ui.db()
 today = ui.today()
 lang = ui.lang()
 
-options = dashboard.villages_for(db, user, today)
+options = ui.cached(("dd.options",), lambda: dashboard.villages_for(db, user, today))
 if not options:
     st.title(ui.t("dashboard.title"))
     st.info(ui.t("dashboard.no_villages"))
@@ -30,11 +30,16 @@ st.query_params["village_id"] = str(village_id)
 printing = top_right.toggle(ui.t("dashboard.print"), key="dd_print",
                             help=ui.t("dashboard.print_help"))
 
-v = dashboard.village(db, user, village_id, today)
+v = ui.cached(("dd.village", village_id), lambda: dashboard.village(db, user, village_id, today))
 f = v.facts
 st.title(ui.t("dashboard.heading", village=f.village, municipality=f.municipality))
 st.caption(ui.t("dashboard.as_of", date=ui.fmt_date(today), status=ui.label("status", f.status),
                 started=ui.fmt_date(f.started_on)))
+
+
+def chart(name: str, build, **kwargs) -> None:
+    """A chart of this village, its spec cached (ui.cached; every save clears it)."""
+    ui.chart(("dd", village_id, name), lambda: line_charts.spec(build()), **kwargs)
 
 
 def pair():
@@ -53,8 +58,8 @@ def table(frame, config):
 
 # --- 1. where the pilot stands --------------------------------------------------------------------
 st.header(ui.t("dashboard.where"))
-st.altair_chart(line_charts.steps_track(f.step, f.status, lang), width="stretch",
-                alt=ui.label("step_long", rules.current_stage(f)))
+chart("steps", lambda: line_charts.steps_track(f.step, f.status, lang),
+      alt=ui.label("step_long", rules.current_stage(f)))
 nxt = rules.next_stage(f)
 left, right = pair()
 with left:
@@ -86,12 +91,17 @@ else:
     left, right = pair()
     with left:
         st.markdown(f"**{ui.t('dashboard.lines_now')}**")
-        st.altair_chart(line_charts.lines_now(v.latest, lang), width="stretch")
+        chart("now", lambda: line_charts.lines_now(v.latest, lang))
         st.caption(ui.t("dashboard.lines_now_caption",
                         date=ui.fmt_date(v.scores["scored_on"].max())))
     with right:
-        st.markdown(f"**{ui.t('dashboard.lines_over_time')}**")
-        st.altair_chart(line_charts.lines_over_time(v.scores, lang), width="stretch")
+        st.markdown(f"**{ui.t('dashboard.lines_notes')}**")
+        newest = v.scores.sort_values(["scored_on", "id"]).groupby("line").tail(1)
+        for r in newest.itertuples():
+            st.markdown(f"- **{ui.label('line', r.line)}** ({r.score}, {ui.fmt_date(r.scored_on)})"
+                        + (f": {r.note}" if isinstance(r.note, str) and r.note else ""))
+    st.markdown(f"**{ui.t('dashboard.lines_over_time')}**")
+    chart("over_time", lambda: line_charts.lines_over_time(v.scores, lang))
     if not printing:
         st.page_link("pages/metingen.py", label=ui.t("dashboard.add_scores"),
                      query_params={"village_id": str(village_id)})
@@ -104,7 +114,7 @@ with left:
     if v.meetings.empty:
         st.info(ui.t("dashboard.satisfaction_empty"))
     else:
-        st.altair_chart(line_charts.satisfaction(v.meetings, lang), width="stretch")
+        chart("satisfaction", lambda: line_charts.satisfaction(v.meetings, lang))
 with right:
     st.markdown(f"**{ui.t('dashboard.decisions')}**")
     decided = v.meetings.dropna(subset=["decisions"]).tail(3).iloc[::-1]
@@ -137,8 +147,7 @@ else:
 if v.modes.empty and v.assessments.empty:
     st.info(ui.t("dashboard.modes_empty"))
 else:
-    st.altair_chart(line_charts.modes_timeline(v.modes, v.assessments, today, lang),
-                    width="stretch")
+    chart("modes", lambda: line_charts.modes_timeline(v.modes, v.assessments, today, lang))
     in_use = [ui.label("mode", m) for m in f.modes]
     st.caption(ui.t("dashboard.modes_in_use", modes=", ".join(in_use) or ui.t("dashboard.none")))
 
@@ -149,7 +158,7 @@ with left:
     if v.initiatives.empty:
         st.info(ui.t("dashboard.initiatives_empty"))
     else:
-        st.altair_chart(line_charts.initiatives_by_phase(v.initiatives, lang), width="stretch")
+        chart("initiatives", lambda: line_charts.initiatives_by_phase(v.initiatives, lang))
 with right:
     st.header(ui.t("dashboard.partners"))
     if v.partners.empty:

@@ -16,7 +16,7 @@ lang = ui.lang()
 HISTORY_SHOWN = 60  # newest scores listed before "show all"
 
 st.title(ui.t("lines.title"))
-options = dashboard.villages_for(db, user, today)
+options = ui.cached(("mt.options",), lambda: dashboard.villages_for(db, user, today))
 if not options:
     st.info(ui.t("lines.no_villages"))
     st.stop()

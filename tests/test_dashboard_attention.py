@@ -34,7 +34,7 @@ def test_a_healthy_pilot_has_no_reasons():
 def test_line_alerts_name_the_line_the_scores_and_the_date():
     f = facts(line_history={"broad_support": [4, 2], "safeguarding": [3, 3]})
     latest = pd.DataFrame({"village_id": [1], "line": ["broad_support"], "score": [2],
-                           "previous": [4], "scored_on": [date(2026, 11, 19)]})
+                           "scored_on": [date(2026, 11, 19)]})
     got = dict(attention.reasons(1, f, TODAY, latest))
     assert got["line_low"] == "Breed draagvlak staat op 2 (meting van 19 nov 2026)"
     assert got["line_declining"] == "Breed draagvlak daalde van 4 naar 2 (meting van 19 nov 2026)"
@@ -72,9 +72,10 @@ def test_programme_ranks_pilots_by_their_alerts(demo_db):
     prog = dashboard.programme(demo_db, user_of(demo_db, LEAD), AS_OF)
     ranks = prog.pilots["rank"].tolist()
     assert ranks == sorted(ranks, reverse=True)
-    ranked = attention.ranked(prog.pilots, prog.facts, AS_OF, prog.latest, limit=3)
+    latest = dashboard.latest(demo_db, user_of(demo_db, LEAD), prog.pilots.village_id)
+    ranked = attention.ranked(prog.pilots, prog.facts, AS_OF, latest, limit=3)
     assert len(ranked) == 3 and all(r["reasons"] for r in ranked)
-    assert {r["village"] for r in attention.ranked(prog.pilots, prog.facts, AS_OF, prog.latest)} \
+    assert {r["village"] for r in attention.ranked(prog.pilots, prog.facts, AS_OF, latest)} \
         == {"Wekerom", "Dinxperlo", "Laren", "Heteren", "Kootwijkerbroek", "Beesd"}
 
 
@@ -84,7 +85,7 @@ def test_programme_filters(demo_db):
                                                                        statuses=("active",)))
     assert set(prog.pilots.village) == {"Vorden", "Laren", "Heteren"}
     assert set(prog.facts) == set(prog.pilots.village_id)
-    assert set(prog.latest.village_id) == set(prog.pilots.village_id)
+    assert prog.pilots.scored.all()
     assert "Bronckhorst" in prog.all_municipalities
     assert dashboard.municipalities(demo_db, lead)[0] == "Aalten"
 

@@ -142,3 +142,26 @@ def test_single_score_pilot_draws_readable_charts(app_as, demo_db):
     heat = chart_data(ov.get("vega_lite_chart")[2])
     assert heat[(heat.village == "Doornspijk") & (heat.line == "broad_support")][
         "score_label"].tolist() == ["3"]
+
+
+def test_no_cached_view_is_stale_after_a_save(app_as, demo_db):
+    """Dashboards cache their views (ui.cached); a save through ui.write clears them."""
+    v = vid(demo_db, "Doornspijk")
+    ov = app_as(LEAD, page="pages/overzicht.py")
+    assert "Doornspijk" not in set(chart_data(ov.get("vega_lite_chart")[2]).village)
+    dd = app_as(LEAD, page="pages/dorpsdashboard.py")
+    dd.selectbox(key="dd_village").set_value(v).run()
+    assert "Nog geen metingen van de vijf lijnen" in texts(dd)
+    mt = app_as(LEAD, page="pages/metingen.py")
+    mt.selectbox(key="mt_village").set_value(v).run()
+    mt.selectbox(key="mt_target_group_score_0").set_value(4)
+    mt.button[0].click().run()
+    assert not mt.exception and "Meting opgeslagen." in [s.value for s in mt.success]
+    ov.run()
+    heat = chart_data(ov.get("vega_lite_chart")[2])
+    assert heat[(heat.village == "Doornspijk") & (heat.line == "target_group")][
+        "score_label"].tolist() == ["4"]
+    dd.run()
+    assert "Nog geen metingen van de vijf lijnen" not in texts(dd)
+    now = [chart_data(c) for c in dd.get("vega_lite_chart")]
+    assert any("bar" in d.columns and 4 in set(d["bar"]) for d in now)

@@ -31,7 +31,8 @@ def pilots_frame():
     return pd.DataFrame({
         "village_id": [1, 2, 3], "village": ["Laren", "Vorden", "Beesd"],
         "municipality": ["Lochem", "Bronckhorst", "West Betuwe"], "step": [4, 4, 1],
-        "status": ["active", "active", "active"], "lat": [52.19, 52.10, None],
+        "status": ["active", "active", "active"], "scored": [True, True, False],
+        "lat": [52.19, 52.10, None],
         "lon": [6.36, 6.31, None]})
 
 
@@ -39,7 +40,7 @@ def latest_frame():
     return pd.DataFrame({
         "village_id": [1, 1, 2, 2, 2, 2, 2], "score": [2, 3, 4, 4, 5, 4, 1],
         "line": ["broad_support", "safeguarding", *LINES],
-        "scored_on": [TODAY] * 7, "previous": [4, 3, 4, 4, 4, 4, 1]})
+        "scored_on": [TODAY] * 7})
 
 
 def test_heatmap_cells_equal_the_latest_scores_and_mark_missing_ones():

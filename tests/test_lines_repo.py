@@ -114,15 +114,12 @@ def test_latest_equals_the_newest_score_per_village_and_line(demo_db):
     raw = demo_db.df("SELECT village_id, line, scored_on, id, score FROM line_scores")
     raw = raw.sort_values(["scored_on", "id"])
     want = raw.groupby(["village_id", "line"]).tail(1).set_index(["village_id", "line"])
-    prev = raw.groupby(["village_id", "line"])["score"].apply(
-        lambda s: s.iloc[-2] if len(s) > 1 else None)
     assert len(got) == len(want) == 20
     for key, row in want.iterrows():
         assert got.loc[key, "score"] == row["score"]
         assert got.loc[key, "scored_on"] == row["scored_on"].date()
-        assert got.loc[key, "previous"] == prev[key]
     laren = vid(demo_db, "Laren")
-    assert got.loc[(laren, "broad_support"), ["score", "previous"]].tolist() == [2, 4]
+    assert got.loc[(laren, "broad_support"), "score"] == 2
 
 
 def test_correction_bumps_the_version_keeps_the_old_value_in_the_audit_and_refuses_stale(demo_db):
@@ -175,10 +172,11 @@ def test_month_of_pilot_alignment(empty_db):
     got = lines.by_month_of_pilot(db, SYSTEM)
     assert [tuple(r) for r in got[["village_id", "month", "score"]].itertuples(index=False)] == [
         (a, 0, 1), (a, 1, 2), (a, 2, 4), (b, 0, 5), (b, 2, 3)]
+    # The band counts every score in a month of a pilot: month 2 holds A's 3 and 4 and B's 3.
     band = lines.month_band(db, SYSTEM).set_index("month")
     assert band.loc[0, "median"] == 3 and band.loc[0, "pilots"] == 2
-    assert band.loc[2, "p25"] == 3.25 and band.loc[2, "p75"] == 3.75
-    assert 1 not in band.index or band.loc[1, "pilots"] == 1
+    assert band.loc[2, ["p25", "median", "p75", "pilots"]].tolist() == [3.0, 3.0, 3.5, 3]
+    assert band.loc[1, "pilots"] == 1
 
 
 def test_every_level_of_every_line_is_written_out_in_both_languages():
@@ -187,3 +185,19 @@ def test_every_level_of_every_line_is_written_out_in_both_languages():
         texts = {lines.level_text(ln, s, lang) for ln in LINES for s in SCORES}
         assert len(texts) == len(LINES) * len(SCORES)
         assert not any(t.startswith("lines.scale") for t in texts)
+
+
+def test_band_quantiles_from_the_histogram_equal_duckdbs_quantile_cont():
+    import duckdb
+    import numpy as np
+    rng = np.random.default_rng(7)
+    df = pd.DataFrame({"line": rng.choice(["a", "b"], 3000), "month": rng.integers(0, 40, 3000),
+                       "score": rng.integers(1, 6, 3000)})
+    con = duckdb.connect()
+    want = con.execute("SELECT line, month, quantile_cont(score, 0.25) AS p25, median(score)"
+                       " AS median, quantile_cont(score, 0.75) AS p75, count(*) AS pilots"
+                       " FROM df GROUP BY ALL ORDER BY 1, 2").df()
+    hist = con.execute("SELECT line, month, score, count(*) AS n FROM df GROUP BY ALL").df()
+    got = lines.band_from_histogram(hist).sort_values(["line", "month"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert lines.band_from_histogram(hist.head(0)).empty

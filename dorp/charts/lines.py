@@ -8,10 +8,13 @@ data point (points are drawn) and with ten years of monthly data (no points, thi
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import date
 
 import altair as alt
 import pandas as pd
+from altair.utils.schemapi import debug_mode
 
 from dorp import i18n
 from dorp.charts import OKABE_ITO
@@ -24,8 +27,58 @@ STEP_COLOURS = {1: "#E69F00", 2: "#56B4E9", 3: "#009E73", 4: "#0072B2"}
 MANY_POINTS = 24  # beyond this many points per series, lines without point marks
 
 
+def _values(df: pd.DataFrame) -> dict:
+    """Inline data ({"values": [...]}, dates as ISO text). Charts carry their data this way,
+    not as DataFrames, so turning them into a spec never touches Altair's global data
+    transformer (Streamlit switches that per thread) and has no row limit."""
+    return alt.utils.data.to_values(df)
+
+
+def spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart as a validated Vega-Lite dict, for pages that cache the spec and show it with
+    st.vega_lite_chart. DataFrame data (e.g. charts.pipeline) is inlined first; Altair's
+    default view size is dropped (Streamlit sizes charts to their column)."""
+    if isinstance(getattr(chart, "data", None), pd.DataFrame):
+        chart = chart.copy()
+        chart.data = _values(chart.data)
+    d = chart.to_dict()
+    view = d.get("config", {}).get("view", {})
+    view.pop("continuousWidth", None)
+    view.pop("continuousHeight", None)
+    if "config" in d and not d["config"].get("view", True):
+        d["config"].pop("view")
+    if d.get("config") == {}:
+        d.pop("config")
+    return d
+
+
+def _quick(builder):
+    """Build without Altair's validation of every part on creation (it costs more than the
+    chart). The finished spec is still validated when it is converted (to_dict), which
+    Streamlit and the tests do."""
+    @functools.wraps(builder)
+    def build(*args, **kwargs):
+        with debug_mode(False):
+            return builder(*args, **kwargs)
+    return build
+
+
 def _line_labels(lang: str) -> list[str]:
     return [i18n.label("line", ln, lang) for ln in LINES]
+
+
+def _two_lines(labels: list[str]) -> str:
+    """A Vega label expression that breaks each long label into two lines near its middle."""
+    expr = "datum.label"
+    for label in labels:
+        words = label.split(" ")
+        if len(label) <= 14 or len(words) < 2:
+            continue
+        cut = min(range(1, len(words)),
+                  key=lambda i: abs(len(" ".join(words[:i])) - len(label) / 2))
+        parts = [" ".join(words[:cut]), " ".join(words[cut:])]
+        expr = f"datum.label === {json.dumps(label)} ? {json.dumps(parts)} : ({expr})"
+    return expr
 
 
 def _score_scale() -> alt.Scale:
@@ -40,8 +93,8 @@ def _score_axis(title: str | None) -> alt.Y:
 
 def _threshold() -> alt.Chart:
     """The level at which a dimension counts as present (3)."""
-    return alt.Chart(pd.DataFrame({"y": [PRESENT_AT]})).mark_rule(
-        color="#777777", strokeDash=[4, 3], strokeWidth=1).encode(y="y:Q")
+    return alt.Chart().mark_rule(color="#777777", strokeDash=[4, 3], strokeWidth=1).encode(
+        y=alt.datum(PRESENT_AT))
 
 
 # --- programme overview ------------------------------------------------------------------------
@@ -59,20 +112,25 @@ def heatmap_data(latest: pd.DataFrame, pilots: pd.DataFrame, lang: str = "nl") -
     cells["line_label"] = cells["line"].map(labels)
     cells["scored_on"] = cells["scored_on"].map(lambda d: i18n.fmt_date(d, lang)
                                                 if isinstance(d, date) else "–")
-    cells["dark"] = cells["score_label"].isin(["1", "5"])
+    cells["ink"] = cells["score_label"].map(lambda x: "white" if x in ("1", "5") else "#222222")
     return cells[["village_id", "village", "line", "line_label", "score", "score_label",
-                  "scored_on", "dark"]]
+                  "scored_on", "ink"]]
 
 
+@_quick
 def heatmap(latest: pd.DataFrame, pilots: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     """Village x line of the latest scores; rows in the order of `pilots` (most urgent first)."""
     cells = heatmap_data(latest, pilots, lang)
     order = list(dict.fromkeys(pilots["village"]))
     line_title = i18n.t("dashboard.line", lang)
     village_title = i18n.t("overview.village", lang)
-    base = alt.Chart(cells).encode(
+    # Data on the layer, not on each part: Altair hashes a DataFrame shared by two layers
+    # through its text representation, which costs more than drawing the chart.
+    base = alt.Chart().encode(
         x=alt.X("line_label:N", sort=_line_labels(lang), title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=160)),
+                axis=alt.Axis(orient="top", labelAngle=0, labelOverlap=False, labelPadding=17,
+                              labelExpr=_two_lines(_line_labels(lang)), labelLineHeight=13,
+                              labelBaseline="line-bottom")),
         y=alt.Y("village:N", sort=order, title=None, axis=alt.Axis(labelLimit=180)),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
@@ -84,12 +142,14 @@ def heatmap(latest: pd.DataFrame, pilots: pd.DataFrame, lang: str = "nl") -> alt
                  alt.Tooltip("scored_on:N", title=i18n.t("dashboard.scored_on", lang))],
     )
     text = base.mark_text(fontSize=13, fontWeight="bold").encode(
-        text="score_label:N",
-        color=alt.condition("datum.dark", alt.value("white"), alt.value("#222222")),
+        text=alt.Text("score_label:N"),
+        color=alt.Color("ink:N", scale=None, legend=None),   # white on dark cells
     )
-    return (rect + text).properties(height=max(60, 26 * len(order)))
+    # A step per row, not a fixed height: Streamlit collapses discrete rows of a fixed height.
+    return alt.layer(rect, text, data=_values(cells)).properties(height=alt.Step(28))
 
 
+@_quick
 def month_compare(band: pd.DataFrame, own: pd.DataFrame, names: dict[int, str],
                   lang: str = "nl") -> alt.Chart:
     """Line scores against the month of the pilot (months since its start), one panel per
@@ -112,7 +172,7 @@ def month_compare(band: pd.DataFrame, own: pd.DataFrame, names: dict[int, str],
     x = alt.X("month:Q", title=month_title, axis=alt.Axis(tickMinStep=1, format="d"))
     area = alt.Chart().transform_filter("datum.kind == 'band'").mark_area(
         color="#bbbbbb", opacity=0.45).encode(
-        x=x, y=alt.Y("p25:Q", scale=alt.Scale(domain=[1, 5]), title=None), y2="p75:Q")
+        x=x, y=alt.Y("p25:Q", scale=alt.Scale(domain=[1, 5]), title=None), y2=alt.Y2("p75:Q"))
     median = alt.Chart().transform_filter("datum.kind == 'band'").mark_line(
         color="#444444", strokeDash=[5, 3], strokeWidth=1.5).encode(
         x=x, y=_score_axis(None),
@@ -120,22 +180,25 @@ def month_compare(band: pd.DataFrame, own: pd.DataFrame, names: dict[int, str],
                  alt.Tooltip("score:Q", title=median_name, format=".1f"),
                  alt.Tooltip("pilots:Q", title=i18n.t("overview.pilots", lang))])
     pilots_layer = alt.Chart().transform_filter("datum.kind == 'pilot'").mark_line(
-        point=bool(per_series <= MANY_POINTS), strokeWidth=2, interpolate="step-after").encode(
+        point=bool(per_series <= MANY_POINTS), strokeWidth=1.8, opacity=0.9,
+        interpolate="step-after").encode(
         x=x, y=_score_axis(None),
         color=alt.Color("series:N", title=i18n.t("overview.village", lang),
                         scale=alt.Scale(domain=series_names,
                                         range=OKABE_ITO[:max(1, len(series_names))])),
-        strokeDash=alt.StrokeDash("series:N", legend=None),
+        strokeDash=alt.StrokeDash("series:N", title=i18n.t("overview.village", lang),
+                                  scale=alt.Scale(domain=series_names)),
         tooltip=[alt.Tooltip("series:N", title=i18n.t("overview.village", lang)),
                  alt.Tooltip("month:Q", title=month_title),
                  alt.Tooltip("score:Q", title=i18n.t("dashboard.score", lang))])
-    return alt.layer(area, median, pilots_layer, data=data).properties(
+    return alt.layer(area, median, pilots_layer, data=_values(data)).properties(
         width=260, height=150).facet(
         facet=alt.Facet("line_label:N", sort=_line_labels(lang), title=None,
                         header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
         columns=3).resolve_scale(x="shared")
 
 
+@_quick
 def village_map(pilots: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     """The villages at their coordinates, coloured by step, on a plain background (no map
     tiles: works offline). Villages without coordinates are left out."""
@@ -144,8 +207,8 @@ def village_map(pilots: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     pts["step_label"] = pts["step"].map(lambda s: i18n.label("step", int(s), lang))
     pts["status_label"] = pts["status"].map(lambda s: i18n.label("status", s, lang))
     pts = pts[["village", "municipality", "lat", "lon", "step_label", "status_label"]]
-    enc = {"longitude": "lon:Q", "latitude": "lat:Q"}
-    dots = alt.Chart(pts).mark_circle(size=140, opacity=0.9, stroke="white",
+    enc = {"longitude": alt.Longitude("lon:Q"), "latitude": alt.Latitude("lat:Q")}
+    dots = alt.Chart().mark_circle(size=140, opacity=0.9, stroke="white",
                                       strokeWidth=1).encode(
         **enc,
         color=alt.Color("step_label:N", title=i18n.t("overview.step", lang),
@@ -158,16 +221,18 @@ def village_map(pilots: pd.DataFrame, lang: str = "nl") -> alt.Chart:
                  alt.Tooltip("step_label:N", title=i18n.t("overview.step", lang)),
                  alt.Tooltip("status_label:N", title=i18n.t("overview.status", lang))],
     )
-    chart = dots
+    layers = [dots]
     if len(pts) <= 30:
-        chart = dots + alt.Chart(pts).mark_text(dy=-11, fontSize=11, color="#333333").encode(
-            **enc, text="village:N")
-    return chart.project(type="mercator").properties(height=340).configure_view(
+        layers.append(alt.Chart().mark_text(dy=-11, fontSize=11, color="#333333").encode(
+            **enc, text=alt.Text("village:N")))
+    return alt.layer(*layers, data=_values(pts)).project(type="mercator").properties(
+        height=340).configure_view(
         stroke="#cccccc", fill="#fafafa")
 
 
 # --- one village -------------------------------------------------------------------------------
 
+@_quick
 def lines_over_time(scores: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     """Each line's scores over time, one small panel per line (scores 1-5 overlap too much
     in one panel)."""
@@ -180,19 +245,21 @@ def lines_over_time(scores: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     line = alt.Chart().mark_line(point=not many, strokeWidth=2, color="#0072B2",
                                  interpolate="step-after").encode(
         x=alt.X("scored_on:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
-        y=_score_axis(None),
+        y=alt.Y("score:Q", title=None, scale=alt.Scale(domain=[1, 5], nice=False),
+                axis=alt.Axis(values=[1, 3, 5], format="d")),
         tooltip=[alt.Tooltip("line_label:N", title=i18n.t("dashboard.line", lang)),
                  alt.Tooltip("scored_on:T", title=date_title, format="%d-%m-%Y"),
                  alt.Tooltip("score:Q", title=i18n.t("dashboard.score", lang))])
     rule = alt.Chart().mark_rule(color="#999999", strokeDash=[4, 3]).encode(
         y=alt.datum(PRESENT_AT))
-    return alt.layer(line, rule, data=d).properties(height=80, width=620).facet(
+    return alt.layer(line, rule, data=_values(d)).properties(height=90, width=720).facet(
         row=alt.Row("line_label:N", sort=labels, title=None,
                     header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold",
                                       labelLimit=200)),
-        spacing=6)
+        spacing=14)
 
 
+@_quick
 def lines_now(latest: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     """The latest score of each line as a bar (with its number); lines without a score say so."""
     labels = _line_labels(lang)
@@ -204,19 +271,21 @@ def lines_now(latest: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     d["text"] = d["score_label"].where(has, i18n.t("dashboard.not_scored", lang))
     d["bar"] = d["score"].fillna(0)
     y = alt.Y("line_label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=220))
-    bars = alt.Chart(d).mark_bar(height=22).encode(
+    bars = alt.Chart().mark_bar(height=22).encode(
         y=y, x=alt.X("bar:Q", title=i18n.t("dashboard.score", lang),
-                     scale=alt.Scale(domain=[0, 5]), axis=alt.Axis(values=[0, 1, 2, 3, 4, 5])),
+                     scale=alt.Scale(domain=[0, 5]),
+                     axis=alt.Axis(values=[0, 1, 2, 3, 4, 5], format="d")),
         color=alt.Color("score_label:N", scale=_score_scale(), legend=None),
         tooltip=[alt.Tooltip("line_label:N", title=i18n.t("dashboard.line", lang)),
                  alt.Tooltip("text:N", title=i18n.t("dashboard.score", lang))])
-    text = alt.Chart(d).mark_text(align="left", dx=5, fontWeight="bold").encode(
-        y=y, x="bar:Q", text="text:N")
-    rule = alt.Chart(pd.DataFrame({"x": [PRESENT_AT]})).mark_rule(
-        color="#777777", strokeDash=[4, 3]).encode(x="x:Q")
-    return (bars + text + rule).properties(height=190)
+    text = alt.Chart().mark_text(align="left", dx=5, fontWeight="bold").encode(
+        y=y, x=alt.X("bar:Q"), text=alt.Text("text:N"))
+    rule = alt.Chart().mark_rule(color="#777777", strokeDash=[4, 3]).encode(
+        x=alt.datum(PRESENT_AT))
+    return alt.layer(bars, text, rule, data=_values(d)).properties(height=alt.Step(30))
 
 
+@_quick
 def satisfaction(meetings: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     """Satisfaction of municipality and community at each steering meeting (1-5)."""
     parties = {"municipality_satisfaction": i18n.label("party", "municipality", lang),
@@ -227,7 +296,7 @@ def satisfaction(meetings: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     d["held_on"] = pd.to_datetime(d["held_on"])
     many = len(meetings) > MANY_POINTS
     names = list(parties.values())
-    line = alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=60, filled=True) if not many
+    line = alt.Chart().mark_line(point=alt.OverlayMarkDef(size=60, filled=True) if not many
                                   else False, strokeWidth=2).encode(
         x=alt.X("held_on:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
         y=_score_axis(i18n.t("dashboard.satisfaction_axis", lang)),
@@ -240,9 +309,10 @@ def satisfaction(meetings: pd.DataFrame, lang: str = "nl") -> alt.Chart:
                              format="%d-%m-%Y"),
                  alt.Tooltip("party:N", title=i18n.t("dashboard.party", lang)),
                  alt.Tooltip("score:Q", title=i18n.t("dashboard.score", lang))])
-    return (line + _threshold()).properties(height=220)
+    return alt.layer(line, _threshold(), data=_values(d)).properties(height=220)
 
 
+@_quick
 def modes_timeline(modes: pd.DataFrame, assessments: pd.DataFrame, today: date,
                    lang: str = "nl") -> alt.Chart:
     """Working modes in use over time (bars), beside the mode the mBc advised at each
@@ -263,9 +333,9 @@ def modes_timeline(modes: pd.DataFrame, assessments: pd.DataFrame, today: date,
     d["end"] = pd.to_datetime(d["end"])
     kinds = [i18n.t("dashboard.mode_used", lang), i18n.t("dashboard.mode_advised", lang)]
     mode_labels = [i18n.label("mode", m, lang) for m in MODES]
-    return alt.Chart(d).mark_bar(cornerRadius=3, height=12).encode(
+    return alt.Chart(_values(d)).mark_bar(cornerRadius=3, height=12).encode(
         x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
-        x2="end:T",
+        x2=alt.X2("end:T"),
         y=alt.Y("mode_label:N", sort=mode_labels, title=None,
                 scale=alt.Scale(domain=mode_labels), axis=alt.Axis(labelLimit=200)),
         yOffset=alt.YOffset("kind:N", sort=kinds, scale=alt.Scale(domain=kinds)),
@@ -279,6 +349,7 @@ def modes_timeline(modes: pd.DataFrame, assessments: pd.DataFrame, today: date,
     ).properties(height=200)
 
 
+@_quick
 def initiatives_by_phase(initiatives: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     """How many initiatives stand in each phase of self-organisation (chapter 2.4); every
     phase is shown, also when empty, in the order of the method's figure."""
@@ -290,17 +361,18 @@ def initiatives_by_phase(initiatives: pd.DataFrame, lang: str = "nl") -> alt.Cha
     d["n"] = d["n"].fillna(0).astype(int)
     d["names"] = d["names"].fillna("")
     y = alt.Y("phase_label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=160))
-    bars = alt.Chart(d).mark_bar(color=OKABE_ITO[2], height=16).encode(
+    bars = alt.Chart().mark_bar(color=OKABE_ITO[2], height=16).encode(
         y=y, x=alt.X("n:Q", title=i18n.t("dashboard.initiatives_count", lang),
                      axis=alt.Axis(tickMinStep=1, format="d")),
         tooltip=[alt.Tooltip("phase_label:N", title=i18n.t("dashboard.phase", lang)),
                  alt.Tooltip("n:Q", title=i18n.t("dashboard.initiatives_count", lang)),
                  alt.Tooltip("names:N", title=i18n.t("dashboard.initiatives", lang))])
-    text = alt.Chart(d[d["n"] > 0]).mark_text(align="left", dx=4).encode(
-        y=y, x="n:Q", text="names:N")
-    return (bars + text).properties(height=210)
+    text = alt.Chart().transform_filter("datum.n > 0").mark_text(align="left", dx=4).encode(
+        y=y, x=alt.X("n:Q"), text=alt.Text("names:N"))
+    return alt.layer(bars, text, data=_values(d)).properties(height=alt.Step(24))
 
 
+@_quick
 def steps_track(step: int, status: str, lang: str = "nl") -> alt.Chart:
     """The four steps as a row of blocks: done, current (or completed), still to come."""
     rows = []
@@ -314,15 +386,18 @@ def steps_track(step: int, status: str, lang: str = "nl") -> alt.Chart:
         rows.append({"step": s, "label": i18n.label("step", s, lang), "state": state,
                      "state_label": i18n.t(f"dashboard.state_{state}", lang)})
     d = pd.DataFrame(rows)
+    d["ink"] = d["state"].map(lambda st: "#333333" if st == "todo" else "white")
     states = [i18n.t(f"dashboard.state_{k}", lang) for k in ("done", "current", "todo")]
+    d["row"] = ""
     x = alt.X("label:N", sort=[r["label"] for r in rows], title=None, axis=None)
-    rect = alt.Chart(d).mark_rect(cornerRadius=6, stroke="white", strokeWidth=6).encode(
-        x=x, color=alt.Color("state_label:N", title=None, scale=alt.Scale(
+    y = alt.Y("row:N", title=None, axis=None)
+    rect = alt.Chart().mark_rect(cornerRadius=6, stroke="white", strokeWidth=6).encode(
+        x=x, y=y, color=alt.Color("state_label:N", title=None, scale=alt.Scale(
             domain=states, range=["#009E73", "#0072B2", "#e6e6e6"]),
             legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("label:N", title=i18n.t("overview.step", lang)),
                  alt.Tooltip("state_label:N", title=" ")])
-    text = alt.Chart(d).mark_text(fontSize=13, fontWeight="bold").encode(
-        x=x, text="label:N",
-        color=alt.condition("datum.state == 'todo'", alt.value("#333333"), alt.value("white")))
-    return (rect + text).properties(height=56)
+    text = alt.Chart().mark_text(fontSize=13, fontWeight="bold").encode(
+        x=x, y=y, text=alt.Text("label:N"),
+        color=alt.Color("ink:N", scale=None, legend=None))
+    return alt.layer(rect, text, data=_values(d)).properties(height=alt.Step(48))

@@ -21,7 +21,7 @@ from dorp.repo import lines, pilots
 from dorp.repo.scope import village_filter
 
 PILOT_COLUMNS = ["village_id", "village", "municipality", "step", "status", "started_on",
-                 "last_activity", "alerts", "rank", "lat", "lon"]
+                 "last_activity", "alerts", "rank", "scored", "lat", "lon"]
 
 
 @dataclass
@@ -49,7 +49,6 @@ class Programme:
 
     pilots: pd.DataFrame                 # PILOT_COLUMNS, ranked: most urgent first
     facts: dict[int, rules.PilotFacts]   # village_id -> facts (filtered pilots only)
-    latest: pd.DataFrame                 # village_id, line, score, scored_on, previous
     all_municipalities: list[str] = field(default_factory=list)
 
 
@@ -79,7 +78,7 @@ def programme(db: Db, user: User, today: date, filters: Filters | None = None) -
         rows.append({"village_id": vid, "village": f.village, "municipality": f.municipality,
                      "step": f.step, "status": f.status, "started_on": f.started_on,
                      "last_activity": f.last_activity, "alerts": codes,
-                     "rank": rules.alert_rank(codes)})
+                     "rank": rules.alert_rank(codes), "scored": bool(f.line_history)})
     df = pd.DataFrame(rows, columns=[c for c in PILOT_COLUMNS if c not in ("lat", "lon")])
     municipalities = sorted(df["municipality"].unique().tolist()) if not df.empty else []
     df = filters.keep(df)
@@ -91,20 +90,23 @@ def programme(db: Db, user: User, today: date, filters: Filters | None = None) -
     df = df.sort_values(["rank", "village"], ascending=[False, True]).reset_index(drop=True)
     keep = set(ids)
     facts = {vid: f for vid, f in all_facts if vid in keep}
-    latest = lines.latest(db, user, ids) if ids else lines.latest(db, user, [])
-    return Programme(df[PILOT_COLUMNS], facts, latest, municipalities)
+    return Programme(df[PILOT_COLUMNS], facts, municipalities)
 
 
-def compare(db: Db, user: User, band_ids: Iterable[int], pilot_ids: Iterable[int],
-            ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Month-of-pilot comparison: the spread of `band_ids` per line and month, and the
-    monthly scores of the few `pilot_ids` drawn as their own lines."""
+def latest(db: Db, user: User, village_ids: Iterable[int]) -> pd.DataFrame:
+    """Latest score per line of the pilots on screen (heatmap rows, attention cards) only."""
     require(user, "view_programme")
-    band_ids, pilot_ids = list(band_ids), list(pilot_ids)
-    band = lines.month_band(db, user, band_ids)
-    own = lines.by_month_of_pilot(db, user, pilot_ids) if pilot_ids else \
-        lines.by_month_of_pilot(db, user, [])
-    return band, own
+    return lines.latest(db, user, [int(v) for v in village_ids])
+
+
+def compare(db: Db, user: User, band_ids: Iterable[int] | None, pilot_ids: Iterable[int],
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Month-of-pilot comparison: the spread of `band_ids` (None: every pilot the user sees)
+    per line and month, and the monthly scores of the few `pilot_ids` drawn as own lines."""
+    require(user, "view_programme")
+    band_ids = None if band_ids is None else [int(v) for v in band_ids]
+    pilot_ids = [int(v) for v in pilot_ids]
+    return lines.month_band(db, user, band_ids), lines.by_month_of_pilot(db, user, pilot_ids)
 
 
 # --- one village -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import json
 from datetime import date
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from dorp import i18n
@@ -45,7 +46,8 @@ def _scope_ids(user: User, village_ids: Iterable[int] | None) -> list[int] | Non
 def _ids_clause(ids: list[int] | None, column: str = "village_id") -> tuple[str, list]:
     if ids is None:
         return "", []
-    return f" AND {column} IN (SELECT unnest(?::BIGINT[]))", [ids]
+    # list_contains on a list parameter: measurably faster here than IN (SELECT unnest(?)).
+    return f" AND list_contains(?::BIGINT[], {column})", [ids]
 
 
 def as_dates(df: pd.DataFrame, *columns: str, timestamps: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -70,9 +72,9 @@ def _require_view(user: User, village_id: int) -> None:
 # --- reads --------------------------------------------------------------------------------------
 
 def latest(db: Db, user: User, village_ids: Iterable[int] | None = None) -> pd.DataFrame:
-    """Latest score per (village, line) - arg_max, so the cost follows the number of villages
-    shown, with one index-friendly pass over their scores. Columns: village_id, line, score,
-    scored_on, previous (the score before it, or NA)."""
+    """Latest score per (village, line) of the villages asked for - arg_max over their scores,
+    so the cost follows the number of villages shown. Columns: village_id, line, score,
+    scored_on. (The score before it, for "line_declining", comes with pilots.facts.)"""
     if user.role not in ("lead", "steering"):
         raise AccessDenied()
     ids = _scope_ids(user, village_ids)
@@ -80,8 +82,7 @@ def latest(db: Db, user: User, village_ids: Iterable[int] | None = None) -> pd.D
     return as_dates(db.df(
         f"""SELECT village_id, line,
                    arg_max(score, {KEY}) AS score,
-                   max(scored_on) AS scored_on,
-                   arg_max(score, {KEY}, 2)[2] AS previous
+                   max(scored_on) AS scored_on
             FROM line_scores WHERE TRUE {where}
             GROUP BY village_id, line ORDER BY village_id, line""",
         params,
@@ -145,26 +146,53 @@ def by_month_of_pilot(db: Db, user: User, village_ids: Iterable[int] | None = No
 
 
 def month_band(db: Db, user: User, village_ids: Iterable[int] | None = None) -> pd.DataFrame:
-    """The spread of all shown pilots per (line, month of pilot): median, 25th and 75th
-    percentile and how many pilots, computed in DuckDB (no per-pilot rows leave the database).
+    """The spread of the shown pilots' scores per (line, month of pilot): 25th percentile,
+    median, 75th percentile and how many scores. DuckDB only counts scores per (line, month,
+    score) - five score values make that a tiny histogram - and the quantiles are read from
+    it, so no per-pilot rows leave the database. Every score in a month of a pilot counts.
     Columns: line, month, p25, median, p75, pilots."""
     if user.role not in ("lead", "steering"):
         raise AccessDenied()
     ids = _scope_ids(user, village_ids)
     where, params = _ids_clause(ids, "s.village_id")
-    return db.df(
-        f"""WITH monthly AS (
-                SELECT s.village_id, s.line, {MONTH_SQL} AS month,
-                       arg_max(s.score, {S_KEY}) AS score
-                FROM line_scores s JOIN pilots p ON p.village_id = s.village_id
-                WHERE p.started_on IS NOT NULL AND s.scored_on >= p.started_on {where}
-                GROUP BY ALL)
-            SELECT line, month,
-                   quantile_cont(score, 0.25) AS p25, median(score) AS median,
-                   quantile_cont(score, 0.75) AS p75, count(*) AS pilots
-            FROM monthly GROUP BY ALL ORDER BY line, month""",
+    hist = db.df(
+        f"""SELECT s.line, {MONTH_SQL} AS month, s.score, count(*) AS n
+            FROM line_scores s JOIN pilots p ON p.village_id = s.village_id
+            WHERE p.started_on IS NOT NULL AND s.scored_on >= p.started_on {where}
+            GROUP BY ALL""",
         params,
     )
+    return band_from_histogram(hist)
+
+
+def band_from_histogram(hist: pd.DataFrame) -> pd.DataFrame:
+    """Quantiles (linear interpolation, as DuckDB's quantile_cont) from counts of each score
+    per (line, month). Columns in: line, month, score, n. A few hundred groups: a plain loop
+    over numpy arrays is faster than pandas group-bys here."""
+    cols = ["line", "month", "p25", "median", "p75", "pilots"]
+    if hist.empty:
+        return pd.DataFrame(columns=cols)
+    h = hist.sort_values(["line", "month", "score"])
+    lines_, months = h["line"].to_numpy(), h["month"].to_numpy()
+    scores, counts = h["score"].to_numpy(dtype=float), h["n"].to_numpy(dtype=np.int64)
+    new_group = np.ones(len(h), dtype=bool)
+    new_group[1:] = (lines_[1:] != lines_[:-1]) | (months[1:] != months[:-1])
+    starts = np.flatnonzero(new_group)
+    ends = np.append(starts[1:], len(h))
+    rows = []
+    for a, b in zip(starts, ends):
+        s, upto = scores[a:b], np.cumsum(counts[a:b])
+        total = int(upto[-1])
+        values = []
+        for q in (0.25, 0.5, 0.75):
+            pos = q * (total - 1)
+            lo = int(pos)
+            hi = min(lo + 1, total - 1)
+            v_lo = s[np.searchsorted(upto, lo, side="right")]
+            v_hi = s[np.searchsorted(upto, hi, side="right")]
+            values.append(float(v_lo + (v_hi - v_lo) * (pos - lo)))
+        rows.append((lines_[a], int(months[a]), *values, total))
+    return pd.DataFrame(rows, columns=cols)
 
 
 # Newest first: the date, then the id for scores of the same date (one BIGINT: fast arg_max).
@@ -173,8 +201,9 @@ S_KEY = KEY.replace("scored_on", "s.scored_on").replace("+ id", "+ s.id")
 
 # Whole months between the start of the pilot and the scoring date (a month is counted when
 # the day of the month is reached again: 15 Jan -> 14 Mar is month 1, 15 Mar is month 2).
-MONTH_SQL = ("(date_diff('month', p.started_on, s.scored_on)"
-             " - CASE WHEN day(s.scored_on) < day(p.started_on) THEN 1 ELSE 0 END)")
+MONTH_SQL = ("((year(s.scored_on) - year(p.started_on)) * 12"
+             " + month(s.scored_on) - month(p.started_on)"
+             " - (day(s.scored_on) < day(p.started_on))::INTEGER)")
 
 
 # --- writes -------------------------------------------------------------------------------------

@@ -143,3 +143,48 @@ def pages_for(user: User) -> dict[str, list]:
 def all_pages() -> list:
     """Every page, for the logged-out navigation (each page then shows only the log-in)."""
     return [st.Page(script, title=t(title), url_path=url) for script, title, _s, _c, url in PAGES]
+
+
+# --- cached views (dashboards) ------------------------------------------------------------------
+# Dashboards keep what they computed per user, day, language and view key. Entries live in a
+# resource cache (no copy on every hit: unpickling a programme of 1000 pilots costs more than a
+# re-run may take) under the database's write stamp (dorp.repo.cache.stamp: every committed
+# write, from any session, changes it) and a "generation" in st.cache_data that after_write()
+# clears. So no earlier entry can be served after a save. Callers must not modify what they
+# get back.
+
+@st.cache_data(show_spinner=False)
+def _generation() -> str:
+    import uuid
+    return uuid.uuid4().hex
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _memo(key: tuple, _build):
+    return _build()
+
+
+def cached(key: tuple, build):
+    """build(), memoised per user (name, role, villages), today, language and `key`, which must
+    name everything else build() depends on (page, filters, choices). Every ui.write() ends
+    the memo (after_write), so no cached view outlives a save."""
+    from dorp.repo import cache as write_stamp
+    user = current_user()
+    who = (user.username, user.role, tuple(sorted(user.village_ids))) if user else None
+    stamp = write_stamp.stamp(db())
+    return _memo((_generation(), stamp, who, today().isoformat(), lang(), *key), build)
+
+
+def chart(key: tuple, build_spec, **kwargs) -> None:
+    """A chart from a Vega-Lite spec (build_spec() -> dict), cached with ui.cached and with its
+    datasets already in Arrow, so a re-run neither rebuilds nor re-serialises it."""
+    from streamlit import dataframe_util
+
+    def build():
+        spec = build_spec()
+        spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(values)
+                            for name, values in spec.get("datasets", {}).items()}
+        return spec
+
+    spec = cached(("chart", *key), build)
+    st.vega_lite_chart(dict(spec), width="stretch", **kwargs)

@@ -1,0 +1,71 @@
+"""Real browser (Debian chromium): the programme overview and a village dashboard render
+their charts (SVG or canvas present); screenshots go to tests/artifacts for a human to look at."""
+
+import pytest
+
+from tests.conftest import LEAD, PASSWORDS, STEERING, login, shot
+
+pytestmark = pytest.mark.browser
+
+
+def tall_shot(page, name: str):
+    """Streamlit scrolls inside its main block: make the window as tall as the content so the
+    screenshot shows the whole page."""
+    height = page.evaluate("() => Math.max(...Array.from(document.querySelectorAll("
+                           "'[data-testid=stMain], section.main, [data-testid=stAppViewContainer]'))"
+                           ".map(e => e.scrollHeight), 1000)")
+    width = page.viewport_size["width"]
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 9000)})
+    page.wait_for_timeout(800)
+    path = shot(page, name)
+    page.set_viewport_size({"width": width, "height": 1000})
+    return path
+
+
+def wait_for_charts(page, n: int) -> int:
+    """Wait until at least n Vega charts have drawn an SVG or canvas; return how many."""
+    page.wait_for_function(
+        "n => document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= n",
+        arg=n, timeout=30000)
+    page.wait_for_timeout(600)   # let the last chart finish its layout before the screenshot
+    return page.locator(".vega-embed svg, .vega-embed canvas").count()
+
+
+def test_lead_overview_and_village_dashboard(server, page):
+    login(page, server.url, LEAD, PASSWORDS[LEAD])
+    page.get_by_role("heading", name="Programma-overzicht").wait_for()
+    page.get_by_role("heading", name="Aandacht nodig").wait_for()
+    assert wait_for_charts(page, 4) >= 4          # pipeline, map, heatmap, comparison
+    body = page.locator("section.main, [data-testid='stMain']").first.inner_text()
+    assert "Breed draagvlak daalde van 4 naar 2" in body
+    assert tall_shot(page, "overzicht-dashboard").stat().st_size > 50_000
+
+    # From "Aandacht nodig" to Laren's village dashboard.
+    card = page.get_by_text("Lochem · 4 · Uitvoering").locator(
+        "xpath=ancestor::div[.//a[contains(@href, 'dorpsdashboard')]][1]")
+    card.locator("a[href*='dorpsdashboard']").first.click()
+    page.get_by_role("heading", name="Laren · Lochem").wait_for()
+    assert wait_for_charts(page, 6) >= 6
+    assert tall_shot(page, "dorpsdashboard-laren").stat().st_size > 50_000
+
+    page.get_by_text("Printweergave").click()
+    page.get_by_text("Afgedrukt uit Dorpsregie").wait_for()
+    wait_for_charts(page, 6)
+    page.emulate_media(media="print")
+    tall_shot(page, "dorpsdashboard-laren-print")
+    page.emulate_media(media="screen")
+
+
+def test_steering_member_sees_own_village_dashboard(server, browser):
+    ctx = browser.new_context(viewport={"width": 1200, "height": 1000}, locale="nl-NL")
+    page = ctx.new_page()
+    page.set_default_timeout(30000)
+    try:
+        login(page, server.url, STEERING, PASSWORDS[STEERING])
+        page.get_by_role("link", name="Dorpsdashboard").click()
+        page.get_by_role("heading", name="Vorden · Bronckhorst").wait_for()
+        assert wait_for_charts(page, 6) >= 6
+        assert "Laren" not in page.locator("[data-testid='stMain']").first.inner_text()
+        tall_shot(page, "dorpsdashboard-vorden-stuurgroep")
+    finally:
+        ctx.close()
