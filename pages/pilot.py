@@ -24,14 +24,18 @@ all_facts = dict(pilots.facts(db, user, today))
 if not all_facts:
     st.info(t("pilot.none"))
     st.stop()
+# The choice lives in the widget's state; a link with ?village_id=N (from the overview, or a
+# reload) sets it when it differs from what this page last wrote into the address.
 raw = st.query_params.get("village_id")
-village_id = int(raw) if raw and raw.isdigit() else None
-if village_id not in all_facts:
-    village_id = next(iter(all_facts))
+asked = int(raw) if raw and raw.isdigit() else None
+if asked in all_facts and asked != st.session_state.get("pilot_url_village"):
+    st.session_state["pilot_village"] = asked
+if st.session_state.get("pilot_village") not in all_facts:
+    st.session_state["pilot_village"] = next(iter(all_facts))
 names = {vid: f.village for vid, f in all_facts.items()}
-village_id = st.selectbox(t("pilot.choose"), list(names), index=list(names).index(village_id),
-                          format_func=names.get)
+village_id = st.selectbox(t("pilot.choose"), list(names), key="pilot_village", format_func=names.get)
 st.query_params["village_id"] = str(village_id)
+st.session_state["pilot_url_village"] = village_id
 f = all_facts[village_id]
 lead = can(user, "edit_village", village_id)
 may_meet = can(user, "add_meeting", village_id)

@@ -235,3 +235,15 @@ def test_start_meeting_page_is_lead_only(demo_db):
         assert not at.exception
         assert "Startbijeenkomst" not in texts(at.title)
         assert not at.get("vega_lite_chart") and not at.dataframe
+
+
+def test_every_demo_pilot_opens_and_switching_keeps_working(app_as, demo_db):
+    at = app_as(LEAD, page=PILOT)
+    box = next(s for s in at.selectbox if s.label == "Pilot")
+    names = list(box.options)
+    assert len(names) == 10
+    for name in names + names[:2]:
+        box = next(s for s in at.selectbox if s.label == "Pilot")
+        box.set_value(vid(demo_db, name)).run()
+        assert not at.exception, (name, at.exception)
+        assert at.title[0].value.startswith(name)
