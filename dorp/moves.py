@@ -3,7 +3,7 @@
 A pilot moves on only when the entry criteria of the next stage hold
 (`dorp.rules.missing_for`, INTERFACES.md "Entry criteria of each step"); otherwise the lead may
 override with a written reason. Pause, resume, stop and complete are moves too and always carry
-a reason. Steps are never skipped: the only forward move is to the next stage.
+a reason (issue 3: "Pause, stop and complete are moves too, with a reason"). Steps are never skipped: the only forward move is to the next stage.
 The data layer (dorp/repo/moves.py) stores the planned move in `step_moves` and updates the pilot.
 """
 
@@ -68,6 +68,10 @@ def plan(f: rules.PilotFacts, action: str, reason: str | None = None,
             raise Invalid({"reason": "Een override vraagt een geschreven reden "
                                      f"(minstens {MIN_REASON} tekens)."})
         if nxt == "completed":
+            if short:
+                raise Invalid({"reason": "Geef bij het afronden een reden (minstens "
+                                         f"{MIN_REASON} tekens), bijvoorbeeld hoe de borging "
+                                         "geregeld is."})
             return Move(f.step, f.step, f.status, "completed", bool(missing), reason,
                         tuple(missing))
         return Move(f.step, int(nxt), f.status, "active", bool(missing), reason, tuple(missing))

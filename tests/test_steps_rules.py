@@ -93,7 +93,7 @@ def test_advance_refused_lists_exactly_what_is_missing(kw, missing):
     (dict(step=4, has_exit_plan=True, line_history={"safeguarding": [2, 3]}), 4, "completed"),
 ])
 def test_advance_when_the_criteria_hold(kw, to_step, to_status):
-    m = moves.plan(facts(**kw), "advance")
+    m = moves.plan(facts(**kw), "advance", reason="Borging geregeld")
     assert (m.to_step, m.to_status, m.override) == (to_step, to_status, False)
 
 
@@ -177,3 +177,11 @@ def test_satisfaction_chart_shows_both_parties():
     data = [d for d in spec["datasets"].values() if d and "party" in d[0]][0]
     assert sorted({r["party"] for r in data}) == ["Municipality", "Village community"]
     assert len(data) == 3          # a missing score is left out, not drawn as 0
+
+
+def test_completing_needs_a_reason():
+    f = facts(step=4, has_exit_plan=True, line_history={"safeguarding": [3]})
+    with pytest.raises(Invalid) as e:
+        moves.plan(f, "advance")
+    assert "afronden" in e.value.problems["reason"]
+    assert moves.plan(f, "advance", reason="Stichting neemt het over").to_status == "completed"
