@@ -247,3 +247,11 @@ def test_every_demo_pilot_opens_and_switching_keeps_working(app_as, demo_db):
         box.set_value(vid(demo_db, name)).run()
         assert not at.exception, (name, at.exception)
         assert at.title[0].value.startswith(name)
+
+
+def test_start_meeting_page_in_english(app_as):
+    at = app_as(LEAD, page=START, lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Start meeting"
+    shown = texts(at.markdown) + texts(at.subheader) + texts(at.caption)
+    assert not [s for s in shown if "start." in s or "steps." in s]
