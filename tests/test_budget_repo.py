@@ -4,6 +4,7 @@ audit, access; and the lead's page (AppTest)."""
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from dorp.access import AccessDenied
@@ -136,3 +137,10 @@ def test_budget_page_refuses_funder_and_steering(demo_db):
         if who:
             assert any("geen toegang" in e.value for e in at.error), who
         assert not at.dataframe and not at.text_area
+
+
+def test_lines_list_dates_as_dates(demo_db):
+    df = budget.lines(demo_db, user_of(demo_db, FUNDER))
+    assert len(df) == demo_db.scalar("SELECT count(*) FROM budget")
+    assert all(d is None or type(d) is date for d in df["period"])
+    assert pd.isna(df.iloc[0]["village"])          # programme-level lines first

@@ -40,11 +40,13 @@ def lines(db: Db, user: User, village_id: int | None = None, programme_level: bo
         where = " WHERE b.village_id IS NULL"
     elif village_id is not None:
         where, params = " WHERE b.village_id = ?", [village_id]
-    return db.df(
+    df = db.df(
         "SELECT b.id, b.version, b.village_id, v.name AS village, b.category, b.source,"
         " b.period, b.budgeted::DOUBLE AS budgeted, b.spent::DOUBLE AS spent"
         " FROM budget b LEFT JOIN villages v ON v.id = b.village_id" + where +
         " ORDER BY v.name NULLS FIRST, b.category, b.source, b.period, b.id", params)
+    df["period"] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in df["period"]]
+    return df
 
 
 def _amount(raw, field: str, problems: dict) -> Decimal | None:
