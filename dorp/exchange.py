@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
+import duckdb
 import pandas as pd
 import pandera.pandas as pa
 from openpyxl import Workbook, load_workbook
@@ -219,7 +220,7 @@ def parse_column(kind: str, s: pd.Series) -> tuple[pd.Series, pd.Series]:
             out[other] = s[other].map(_as_text)
         return out, pd.Series(False, index=s.index)
     if kind in ("int", "float", "money"):
-        src = s.where(~is_bool, None)
+        src = s.where(types.isin([int, float, str]), None)  # not bools, times, ...
         if kind != "int" and is_str.any():
             src = src.copy()
             src[is_str] = s[is_str].str.replace(",", ".", regex=False)
@@ -707,8 +708,12 @@ def import_tables(db: Db, user: User, tables: dict[str, pd.DataFrame], replace: 
     saved = None
     if not empty:
         saved = backup.create(db.con, reason="voor-import")
-    counts = bulk.replace_all(db, user, tables, replace=replace, progress=progress,
-                              note={"source": source, "backup": str(saved) if saved else None})
+    try:
+        counts = bulk.replace_all(db, user, tables, replace=replace, progress=progress,
+                                  note={"source": source, "backup": str(saved) if saved else None})
+    except duckdb.Error as e:  # the checks should have caught it; the transaction is undone
+        raise Refused(f"Het werkboek kon niet worden geladen ({type(e).__name__}: {e}). "
+                      "Er is niets gewijzigd.") from None
     return ImportResult(counts, saved)
 
 

@@ -73,9 +73,9 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     data = exchange.read_file(args.file)
-    # Checked before the database is opened: a bad file never touches it. The upload limit
-    # of the app (5 MB) does not apply here; the unpacked limit and the format check do.
-    tables = exchange.parse(data, max_bytes=None)
+    # Checked before the database is opened: a bad file never touches it. The size limits
+    # are for uploads into the app; whoever runs this command already has the file.
+    tables = exchange.parse(data, max_bytes=None, max_unpacked=None)
     db = _open()
     result = exchange.import_tables(
         db, SYSTEM, tables, replace=args.replace, source=str(args.file),
