@@ -123,3 +123,19 @@ def test_cli_report(demo_db, db_path, tmp_path):
 def test_cli_report_on_an_empty_database(tmp_path):
     r = _dorp("report", "--out", str(tmp_path / "r.pdf"), env_db=tmp_path / "leeg.duckdb")
     assert r.returncode == 1 and "nog geen programma" in r.stderr
+
+
+def test_report_of_a_programme_without_pilots(empty_db):
+    """A new programme with no pilots yet: zeros, no crash, still a readable PDF."""
+    from datetime import date
+    from dorp.access import SYSTEM
+    empty_db.con.execute("INSERT INTO programme (name, funder, start_date) VALUES "
+                         "('Nieuw programma', 'Provincie Gelderland', DATE '2026-09-01')")
+    period = funder.periods("quarter", date(2026, 9, 1), AS_OF)[0]
+    view = funder.view(empty_db, SYSTEM, period, AS_OF)
+    assert view.figures()["pilots"] == 0 and view.figures()["budgeted"] == 0
+    assert dict(view.summary_rows())["Besteed van begroot"] == "–"
+    reader, text = _text(report.build_pdf(view))
+    assert len(reader.pages) == 6 and "Nieuw programma" in text
+    assert "In deze periode is geen pilot een stap verder gekomen." in _flat(text)
+    assert load_workbook(io.BytesIO(report.build_xlsx(view))).sheetnames[0] == "Samenvatting"
