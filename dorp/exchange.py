@@ -29,7 +29,9 @@ import pandera.pandas as pa
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from dorp.access import User, require
 from dorp.db import Db
@@ -557,6 +559,28 @@ def _explain_rows() -> list[list]:
     return rows
 
 
+def _validations(ws, name: str, cols: list[str]) -> None:
+    """Drop-down lists and 1-5 checks in Excel itself (a warning; the import checks anyway)."""
+    for i, c in enumerate(cols, start=1):
+        col = COLUMNS[name][c]
+        cells = f"{get_column_letter(i)}2:{get_column_letter(i)}1048576"
+        if col.choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"',
+                                allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                                errorTitle="Onbekende waarde",
+                                error="Kies uit: " + _choices_nl(col))
+        elif col.kind == "int" and col.lo is not None and col.hi is not None:
+            dv = DataValidation(type="whole", operator="between", formula1=f"{col.lo:g}",
+                                formula2=f"{col.hi:g}", allow_blank=True,
+                                showErrorMessage=True, errorStyle="warning",
+                                errorTitle="Buiten het bereik",
+                                error=f"Een heel getal van {col.lo:g} tot en met {col.hi:g}.")
+        else:
+            continue
+        dv.add(cells)
+        ws.data_validations.append(dv)
+
+
 def write_workbook(tables: dict[str, pd.DataFrame], explain: bool = True) -> bytes:
     """Write the exchange sheets (all of them, in order) to .xlsx bytes."""
     wb = Workbook(write_only=True)
@@ -578,9 +602,9 @@ def write_workbook(tables: dict[str, pd.DataFrame], explain: bool = True) -> byt
         ws = wb.create_sheet(sheet.name)
         cols = list(sheet.columns)
         for i, c in enumerate(cols):
-            ws.column_dimensions[chr(65 + i) if i < 26 else "A" + chr(65 + i - 26)].width = \
-                max(12, min(40, len(c) + 4))
+            ws.column_dimensions[get_column_letter(i + 1)].width = max(12, min(40, len(c) + 4))
         ws.freeze_panes = "A2"
+        _validations(ws, sheet.name, cols)
         ws.append(_header(ws, cols))
         df = tables.get(sheet.name)
         if df is None or df.empty:

@@ -57,6 +57,11 @@ def test_template_has_every_sheet_and_explains_every_column_in_dutch():
         for col in sheet.columns:
             assert (sheet.name, col) in explained, (sheet.name, col)
     assert any("Naam van het dorp" in (r[4] or "") for r in c["uitleg"] if len(r) > 4)
+    # drop-down lists of the allowed codes and 1-5 checks in Excel itself
+    wb = openpyxl.load_workbook(io.BytesIO(exchange.template()))
+    rules = {str(dv.sqref): dv for dv in wb["line_scores"].data_validations.dataValidation}
+    assert "broad_support" in rules["B2:B1048576"].formula1
+    assert (rules["D2:D1048576"].formula1, rules["D2:D1048576"].formula2) == ("1", "5")
 
 
 def test_empty_template_is_refused_clearly():
