@@ -122,8 +122,9 @@ def table(df: pd.DataFrame, columns: dict[str, str], dates=(), labels: dict | No
 
 
 st.title(f"{f.village} · {f.municipality}")
+flash_box = st.empty()   # always there, so the tabs below keep their place (and selection)
 if flash := st.session_state.pop("pilot_flash", None):
-    st.success(flash)
+    flash_box.success(flash)
 
 stage = rules.current_stage(f)
 tab_names = [t("pilot.tab_status")] + [ui.label("step", s) for s in (1, 2, 3, 4)]

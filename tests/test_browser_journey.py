@@ -52,7 +52,7 @@ def type_new(page, label, text):
     page.keyboard.press("Enter")
 
 
-def submit(page, name, field=None):
+def submit(page, name, field=None, reselect=True):
     """Click a form's button; `field` (a textbox label) picks the form when several share
     the button's name."""
     scope = page
@@ -61,9 +61,15 @@ def submit(page, name, field=None):
             has=page.get_by_role("textbox", name=field, exact=True))
     scope.get_by_role("button", name=name, exact=True).click()
     idle(page)
+    if CURRENT["tab"] and reselect:
+        tab(page, CURRENT["tab"])     # stay on the tab the user was working in
+
+
+CURRENT = {"tab": None}
 
 
 def tab(page, name):
+    CURRENT["tab"] = name
     page.get_by_role("tab", name=name).click()
     page.wait_for_timeout(200)
 
@@ -105,7 +111,7 @@ def journey(journey_server, page):
     page.get_by_role("spinbutton", name="Neede", exact=True).fill("12")
     submit(page, "Stemmen opslaan")
     page.get_by_text("Gekozen: Eibergen").wait_for()
-    page.locator(".vega-embed").first.wait_for()
+    page.locator(".vega-embed:visible").first.wait_for()
     snap(page, "stap-1-stemming")
     href = page.get_by_role("link", name="Open pilot Eibergen").get_attribute("href")
     village_id = re.search(r"village_id=(\d+)", href).group(1)
@@ -120,8 +126,10 @@ def journey(journey_server, page):
     snap(page, "stap-1-fout")
     tab(page, "1 · Willen")
     page.get_by_role("textbox", name="Wie", exact=True).fill("College van B&W")
-    submit(page, "Opslaan")
+    submit(page, "Opslaan", reselect=False)
+    # after saving, the user is still in the tab they worked in
     page.get_by_text("Gemeente stemt in").wait_for()
+    assert page.get_by_role("tab", name="1 · Willen").get_attribute("aria-selected") == "true"
     tab(page, "1 · Willen")
     choose(page, "Partij", "Dorpsgemeenschap")
     page.get_by_role("textbox", name="Wie", exact=True).fill("Dorpsraad Eibergen")
@@ -150,7 +158,7 @@ def journey(journey_server, page):
          .locator("input[type=date]").first.fill("2026-11-29"))
     submit(page, "Opslaan")
     tab(page, "2 · Businesscase (mBc)")
-    page.locator(".vega-embed").first.wait_for()
+    page.locator(".vega-embed:visible").first.wait_for()
     snap(page, "stap-2-mbc")
     move_on(page, "3 · Stuurgroep")
 
@@ -168,7 +176,7 @@ def journey(journey_server, page):
     page.get_by_role("textbox", name="Besluiten", exact=True).fill("Werkgroepen starten in januari.")
     submit(page, "Opslaan", field="Besluiten")
     tab(page, "3 · Stuurgroep")
-    page.locator(".vega-embed").first.wait_for()
+    page.locator(".vega-embed:visible").first.wait_for()
     snap(page, "stap-3-stuurgroep")
     move_on(page, "4 · Uitvoering")
 
