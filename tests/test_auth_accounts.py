@@ -143,3 +143,25 @@ def test_failures_are_audited(demo_db):
     actions = [r["action"] for r in demo_db.rows(
         "SELECT action FROM audit_log WHERE action LIKE 'login%' ORDER BY id")]
     assert actions[-2:] == ["login_failed", "login"]
+
+
+def test_oidc_identity_maps_to_the_local_account(demo_db):
+    users.add(demo_db, SYSTEM, "Anna.Jansen@Spectrum.example", "steering", "lang-genoeg-1",
+              ["Laren"])
+    u = users.from_identity(demo_db, "anna.jansen@spectrum.example")
+    assert u.role == "steering" and len(u.village_ids) == 1
+    assert users.from_identity(demo_db, "anna.jansen@spectrum.example", False) is None
+    assert users.from_identity(demo_db, "onbekend@spectrum.example") is None
+    assert users.from_identity(demo_db, None) is None
+    users.disable(demo_db, SYSTEM, "anna.jansen@spectrum.example")
+    assert users.from_identity(demo_db, "anna.jansen@spectrum.example") is None
+
+
+def test_oidc_login_page_offers_the_provider(demo_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    from tests.conftest import ROOT
+    monkeypatch.setenv("DORP_AUTH", "oidc")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Inloggen via uw organisatie"]
+    assert len(at.text_input) == 0

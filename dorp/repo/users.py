@@ -237,3 +237,12 @@ def village_names(db: Db, actor: User) -> list[str]:
     """Names of all villages, to give a steering member their villages."""
     require(actor, "manage_users")
     return [r["name"] for r in db.rows("SELECT name FROM villages ORDER BY name")]
+
+
+def from_identity(db: Db, email: str | None, email_verified: bool | None = True) -> User | None:
+    """The local account of someone who logged in at an OIDC provider (`st.login`): matched
+    on their e-mail address as user name (case-insensitive), enabled accounts only. The
+    provider says who someone is; role and villages stay this app's own (dorp user add)."""
+    if not email or email_verified is False:
+        return None
+    return load(db, email.strip())

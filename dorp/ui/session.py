@@ -9,6 +9,8 @@ the server-side `st.session_state["user"]` counts; a client can never set that.
 from __future__ import annotations
 
 import inspect
+import os
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -41,8 +43,29 @@ def _token() -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _oidc() -> bool:
+    """DORP_AUTH=oidc: log in at the organisation's OIDC provider (st.login, streamlit[auth],
+    an [auth] section in .streamlit/secrets.toml) instead of with a local password."""
+    return os.environ.get("DORP_AUTH", "").lower() == "oidc"
+
+
+def _oidc_user() -> User | None:
+    info = st.user
+    try:
+        if not info.is_logged_in:
+            return None
+    except AttributeError:   # no [auth] section in secrets.toml: nobody can be logged in
+        return None
+    user = users.from_identity(_ui().db(), info.get("email"), info.get("email_verified", True))
+    if user is None:
+        st.session_state["oidc_unknown"] = info.get("email") or "?"
+    return user
+
+
 def current_user() -> User | None:
     """The logged-in user of this run, or None."""
+    if _oidc():
+        return _oidc_user()
     if st.session_state.pop("logging_out", False):
         st.session_state.pop("user", None)
         if _browser():
@@ -51,8 +74,15 @@ def current_user() -> User | None:
     if not _browser():
         return st.session_state.get("user")
     database = _ui().db()
-    uid = store.resolve(database, _token())
+    token = _token()
+    # One check per run is enough: helpers that ask again within a second reuse it.
+    seen = st.session_state.get("_session_seen")
+    if seen and token and seen[0] == store.token_hash(token) and time.monotonic() - seen[1] < 1.0 \
+            and st.session_state.get("user") is not None:
+        return st.session_state["user"]
+    uid = store.resolve(database, token)
     if uid is None:
+        st.session_state.pop("_session_seen", None)
         if st.session_state.pop("user", None) is not None or _token():
             st.session_state["session_ended"] = True
         return None
@@ -60,6 +90,7 @@ def current_user() -> User | None:
     if user is None or user.id != uid:
         user = users.load_by_id(database, uid)
         st.session_state["user"] = user
+    st.session_state["_session_seen"] = (store.token_hash(token), time.monotonic())
     return user
 
 
@@ -99,6 +130,14 @@ def login_form() -> None:
     if st.session_state.pop("session_ended", False):
         st.info(t("login.ended"))
     database = ui.db()
+    if _oidc():
+        unknown = st.session_state.pop("oidc_unknown", None)
+        if unknown:
+            st.error(t("login.oidc_unknown", email=unknown))
+            st.button(t("login.logout"), on_click=st.logout)
+        else:
+            st.button(t("login.oidc"), type="primary", on_click=st.login)
+        return
     if users.count(database) == 0:
         st.info(t("login.no_accounts"))
         st.code("echo 'een-sterk-wachtwoord' | dorp user add NAAM --role lead --password-stdin",
@@ -137,6 +176,9 @@ def logout() -> None:
     """Uitloggen: end the session in the database at once (its token is worthless from now
     on, in every tab), forget the user, and let the next run clear the cookie. Used as the
     button's on_click callback, so it runs before the script draws anything."""
+    if _oidc():
+        st.logout()
+        return
     store.end(_ui().db(), _token())
     st.session_state.pop("user", None)
     st.session_state["logging_out"] = True
