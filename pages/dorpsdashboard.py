@@ -39,7 +39,7 @@ st.caption(ui.t("dashboard.as_of", date=ui.fmt_date(today), status=ui.label("sta
 
 def chart(name: str, build, **kwargs) -> None:
     """A chart of this village, its spec cached (ui.cached; every save clears it)."""
-    ui.chart(("dd", village_id, name), lambda: line_charts.spec(build()), **kwargs)
+    ui.chart(("dd", village_id, name), lambda: line_charts.spec(build(), lang), **kwargs)
 
 
 def pair():

@@ -42,7 +42,7 @@ df = data.pilots
 
 def chart(name: str, build, *key) -> None:
     """A chart of this page, its spec cached under the filters and `key`."""
-    ui.chart(("overview", name, fkey, *key), lambda: line_charts.spec(build()))
+    ui.chart(("overview", name, fkey, *key), lambda: line_charts.spec(build(), lang))
 
 
 if df.empty:

@@ -55,6 +55,17 @@ def test_lead_overview_and_village_dashboard(server, page):
     tall_shot(page, "dorpsdashboard-laren-print")
     page.emulate_media(media="screen")
 
+    # The scoring page: each choice carries the written meaning of its level.
+    page.get_by_role("link", name="Metingen").click()
+    page.get_by_role("heading", name="Metingen van de vijf lijnen").wait_for()
+    page.get_by_text("Eerdere metingen").wait_for()
+    tall_shot(page, "metingen")
+    page.get_by_text("— niet gescoord —").first.click()
+    option = page.get_by_role("option", name="3 – Bewoners worden op meer manieren bereikt",
+                              exact=False)
+    option.wait_for()
+    shot(page, "metingen-keuze")
+
 
 def test_steering_member_sees_own_village_dashboard(server, browser):
     ctx = browser.new_context(viewport={"width": 1200, "height": 1000}, locale="nl-NL")

@@ -162,3 +162,16 @@ def test_steps_track_marks_done_current_and_todo():
     assert d.drop_duplicates("step")["state"].tolist() == ["done", "done", "current", "todo"]
     d = data_of(lc.steps_track(4, "completed"))
     assert set(d["state"]) == {"done"}
+
+
+def test_spec_inlines_data_drops_default_size_and_speaks_dutch():
+    from dorp import charts
+    pilots = pilots_frame().assign(alerts=[[], [], []], last_activity=None)
+    s = lc.spec(charts.pipeline(pilots))           # a chart with a DataFrame: inlined
+    assert "datasets" in s and "continuousWidth" not in str(s)
+    assert s["config"]["locale"]["time"]["shortMonths"][9] == "okt"
+    assert "locale" not in lc.spec(lc.steps_track(2, "active"), "en").get("config", {})
+    svg = vlc.vegalite_to_svg(lc.spec(lc.satisfaction(pd.DataFrame({
+        "held_on": [date(2026, 10, 1)], "municipality_satisfaction": [3],
+        "community_satisfaction": [4]}))))
+    assert "okt" in svg

@@ -34,10 +34,30 @@ def _values(df: pd.DataFrame) -> dict:
     return alt.utils.data.to_values(df)
 
 
-def spec(chart: alt.TopLevelMixin) -> dict:
+# Dutch month names and number format for Vega (axes such as "okt 2026", "2,5").
+VEGA_LOCALE = {
+    "nl": {
+        "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
+        "time": {
+            "dateTime": "%A %e %B %Y %X", "date": "%d-%m-%Y", "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag",
+                     "zaterdag"],
+            "shortDays": ["zo", "ma", "di", "wo", "do", "vr", "za"],
+            "months": ["januari", "februari", "maart", "april", "mei", "juni", "juli",
+                       "augustus", "september", "oktober", "november", "december"],
+            "shortMonths": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep",
+                            "okt", "nov", "dec"],
+        },
+    },
+}
+
+
+def spec(chart: alt.TopLevelMixin, lang: str = i18n.DEFAULT_LANG) -> dict:
     """The chart as a validated Vega-Lite dict, for pages that cache the spec and show it with
     st.vega_lite_chart. DataFrame data (e.g. charts.pipeline) is inlined first; Altair's
-    default view size is dropped (Streamlit sizes charts to their column)."""
+    default view size is dropped (Streamlit sizes charts to their column); Dutch charts get
+    Dutch month names."""
     if isinstance(getattr(chart, "data", None), pd.DataFrame):
         chart = chart.copy()
         chart.data = _values(chart.data)
@@ -47,6 +67,8 @@ def spec(chart: alt.TopLevelMixin) -> dict:
     view.pop("continuousHeight", None)
     if "config" in d and not d["config"].get("view", True):
         d["config"].pop("view")
+    if lang in VEGA_LOCALE:
+        d.setdefault("config", {})["locale"] = VEGA_LOCALE[lang]
     if d.get("config") == {}:
         d.pop("config")
     return d
@@ -252,7 +274,7 @@ def lines_over_time(scores: pd.DataFrame, lang: str = "nl") -> alt.Chart:
                  alt.Tooltip("score:Q", title=i18n.t("dashboard.score", lang))])
     rule = alt.Chart().mark_rule(color="#999999", strokeDash=[4, 3]).encode(
         y=alt.datum(PRESENT_AT))
-    return alt.layer(line, rule, data=_values(d)).properties(height=90, width=720).facet(
+    return alt.layer(line, rule, data=_values(d)).properties(height=90, width=560).facet(
         row=alt.Row("line_label:N", sort=labels, title=None,
                     header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold",
                                       labelLimit=200)),
@@ -346,7 +368,7 @@ def modes_timeline(modes: pd.DataFrame, assessments: pd.DataFrame, today: date,
                  alt.Tooltip("start:T", title=i18n.t("dashboard.from", lang), format="%d-%m-%Y"),
                  alt.Tooltip("end:T", title=i18n.t("dashboard.until", lang), format="%d-%m-%Y"),
                  alt.Tooltip("reason:N", title=i18n.t("dashboard.reason", lang))],
-    ).properties(height=200)
+    ).properties(height=alt.Step(13))   # per working mode and kind (used / advised)
 
 
 @_quick
