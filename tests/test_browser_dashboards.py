@@ -60,9 +60,8 @@ def test_lead_overview_and_village_dashboard(server, page):
     page.get_by_role("heading", name="Metingen van de vijf lijnen").wait_for()
     page.get_by_text("Eerdere metingen").wait_for()
     tall_shot(page, "metingen")
-    page.get_by_text("— niet gescoord —").first.click()
-    option = page.get_by_role("option", name="3 – Bewoners worden op meer manieren bereikt",
-                              exact=False)
+    page.locator("[data-testid='stSelectbox']").nth(1).click()   # "Breed draagvlak" score
+    option = page.get_by_role("option").filter(has_text="Bewoners worden op meer manieren")
     option.wait_for()
     shot(page, "metingen-keuze")
 
