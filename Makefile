@@ -20,11 +20,13 @@ run: install
 	$(BIN)/dorp demo --if-empty
 	$(BIN)/streamlit run app.py --server.port 8501
 
-# Debian's chromium for the browser tests; never a downloaded browser.
+# Debian's chromium for the browser tests (never a downloaded browser), and poppler's
+# pdftoppm to render report pages to PNG.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null; }
 
 test: install chromium
 	$(BIN)/python -m pytest
