@@ -55,7 +55,10 @@ def amount_text(x) -> str:
 
 # --- the lines -------------------------------------------------------------------------------
 st.subheader(ui.t("budget.lines"))
-df = budget.lines(db, user)
+# One level at a time: a programme of hundreds of pilots has tens of thousands of lines.
+show_level = st.selectbox(ui.t("budget.show_level"), [None, *names], format_func=level_label,
+                          key="budget_show_level")
+df = budget.lines(db, user, village_id=show_level, programme_level=show_level is None)
 if df.empty:
     st.info(ui.t("budget.empty"))
 else:

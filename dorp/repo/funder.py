@@ -25,6 +25,7 @@ import pandas as pd
 from dorp import i18n
 from dorp.access import User, require
 from dorp.db import Db
+from dorp.repo.cache import memo
 from dorp.method import BUDGET_SOURCES, LINES, SCORES
 
 # --- small-cell suppression -----------------------------------------------------------------
@@ -420,9 +421,12 @@ class FunderView:
         return out
 
 
+@memo
 def view(db: Db, user: User, period: Period, today: date,
          village_id: int | None = None) -> FunderView:
-    """All aggregates of the funder's view for one period (and optionally one pilot)."""
+    """All aggregates of the funder's view for one period (and optionally one pilot).
+    Cached until the next write (dorp.repo.cache): the page, the PDF and the Excel file of
+    one period share one computation. Callers must not change the returned view."""
     require(user, "view_funder")
     prog = db.one("SELECT name, funder, start_date, end_date FROM programme ORDER BY id LIMIT 1") or {}
     cutoff = period.cutoff(today)
