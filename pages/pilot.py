@@ -9,6 +9,7 @@ import streamlit as st
 from dorp import moves as mv, rules, ui
 from dorp.access import can
 from dorp.charts import steps as charts
+from dorp.charts.lines import spec as chart_spec
 from dorp.method import (CONSENT_PARTIES, INVESTMENT_KINDS, MEMBER_PARTIES, MODES,
                          PARTNER_TYPES, PHASES, SCORES, SOURCES)
 from dorp.repo import moves, pilots, steps
@@ -216,7 +217,8 @@ with tab1:
                       residents="–" if pd.isna(first.residents_present) else int(first.residents_present),
                       seats="–" if pd.isna(first.seats) else int(first.seats)))
         if g.votes.notna().any():
-            st.altair_chart(charts.votes(g, lang), width="stretch")
+            ui.chart(("pilot.votes", village_id, int(mid)),
+                     lambda: chart_spec(charts.votes(g, lang), lang))
         if first.tie_decision:
             st.info(t("steps.tie_was_decided"))
             st.text(f"{first.tie_decision}: {first.tie_reason}")
@@ -263,7 +265,8 @@ with tab2:
                     + ui.label("mode_help", adv))
         left, right = st.columns([3, 2])
         with left:
-            st.altair_chart(charts.matrix(hist, lang))
+            ui.chart(("pilot.matrix", village_id), lambda: chart_spec(charts.matrix(hist, lang), lang),
+                     width="content")
         with right:
             st.markdown(f"**{t('steps.may')}** {yes_no(latest.may_ok)}")
             if latest.may_note:
@@ -448,7 +451,8 @@ with tab3:
     st.subheader(t("steps.meetings"))
     meet = steps.meetings(db, user, village_id)
     if not meet.empty:
-        st.altair_chart(charts.satisfaction(meet, lang), width="stretch")
+        ui.chart(("pilot.satisfaction", village_id),
+                 lambda: chart_spec(charts.satisfaction(meet, lang), lang))
     table(meet.iloc[::-1] if not meet.empty else meet,
           {"held_on": t("steps.meeting_date"),
            "municipality_satisfaction": t("steps.sat_municipality"),

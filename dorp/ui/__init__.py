@@ -175,7 +175,7 @@ def cached(key: tuple, build):
     return _memo((_generation(), stamp, who, today().isoformat(), lang(), *key), build)
 
 
-def chart(key: tuple, build_spec, **kwargs) -> None:
+def chart(key: tuple, build_spec, width="stretch", **kwargs) -> None:
     """A chart from a Vega-Lite spec (build_spec() -> dict), cached with ui.cached and with its
     datasets already in Arrow, so a re-run neither rebuilds nor re-serialises it."""
     from streamlit import dataframe_util
@@ -187,4 +187,4 @@ def chart(key: tuple, build_spec, **kwargs) -> None:
         return spec
 
     spec = cached(("chart", *key), build)
-    st.vega_lite_chart(dict(spec), width="stretch", **kwargs)
+    st.vega_lite_chart(dict(spec), width=width, **kwargs)
