@@ -32,6 +32,7 @@ printing = top_right.toggle(ui.t("dashboard.print"), key="dd_print",
 
 v = ui.cached(("dd.village", village_id), lambda: dashboard.village(db, user, village_id, today))
 f = v.facts
+ui.log_read(user, village_id)  # this page shows names and notes of the pilot
 st.title(ui.t("dashboard.heading", village=f.village, municipality=f.municipality))
 st.caption(ui.t("dashboard.as_of", date=ui.fmt_date(today), status=ui.label("status", f.status),
                 started=ui.fmt_date(f.started_on)))
@@ -99,7 +100,7 @@ else:
         newest = v.scores.sort_values(["scored_on", "id"]).groupby("line").tail(1)
         for r in newest.itertuples():
             st.markdown(f"- **{ui.label('line', r.line)}** ({r.score}, {ui.fmt_date(r.scored_on)})"
-                        + (f": {r.note}" if isinstance(r.note, str) and r.note else ""))
+                        + (f": {ui.md(r.note)}" if isinstance(r.note, str) and r.note else ""))
     st.markdown(f"**{ui.t('dashboard.lines_over_time')}**")
     chart("over_time", lambda: line_charts.lines_over_time(v.scores, lang))
     if not printing:
@@ -121,7 +122,7 @@ with right:
     if decided.empty:
         st.info(ui.t("dashboard.decisions_empty"))
     for m in decided.itertuples():
-        st.markdown(f"- **{ui.fmt_date(m.held_on)}**: {m.decisions}")
+        st.markdown(f"- **{ui.fmt_date(m.held_on)}**: {ui.md(m.decisions)}")
 st.markdown(f"**{ui.t('dashboard.actions')}**")
 if v.actions.empty:
     st.info(ui.t("dashboard.actions_empty"))
@@ -170,11 +171,11 @@ with right:
                             (ui.t("dashboard.informal"), informal)):
             st.markdown(f"**{title}** ({len(part)})")
             for p in part.itertuples():
-                st.markdown(f"- {p.name or p.partner_type}")
+                st.markdown(f"- {ui.md(p.name or ui.label('partner', p.partner_type))}")
     if v.plan:
         st.markdown(f"**{ui.t('dashboard.plan')}**")
         st.markdown(ui.t("dashboard.plan_text", date=ui.fmt_date(v.plan["exit_date"]),
-                         successor=v.plan["successor"] or "–"))
+                         successor=ui.md(v.plan["successor"] or "–")))
 
 if printing:
     st.caption(ui.t("dashboard.print_footer", date=ui.fmt_date(today)))

@@ -27,6 +27,7 @@ village_id = st.selectbox(ui.t("lines.choose_village"), list(options),
                           key="mt_village")
 st.query_params["village_id"] = str(village_id)
 may_write = can(user, "score_lines", village_id)
+ui.log_read(user, village_id, "notes")  # score narratives and evidence
 
 if flash := st.session_state.pop("mt_flash", None):
     st.success(flash)

@@ -74,7 +74,7 @@ else:
     cols = st.columns(2)
     for i, item in enumerate(ranked):
         with cols[i % 2].container(border=True):
-            st.markdown(f"**{item['village']}** · {item['municipality']} · "
+            st.markdown(f"**{ui.md(item['village'])}** · {ui.md(item['municipality'])} · "
                         f"{ui.label('step', item['step'])} · {ui.label('status', item['status'])}")
             for code, sentence in item["reasons"]:
                 st.markdown(f"- **{ui.label('alert', code)}**: {sentence}")

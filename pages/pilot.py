@@ -38,6 +38,7 @@ village_id = st.selectbox(t("pilot.choose"), list(names), key="pilot_village", f
 st.query_params["village_id"] = str(village_id)
 st.session_state["pilot_url_village"] = village_id
 f = all_facts[village_id]
+ui.log_read(user, village_id)  # members, meeting notes and assessments of this pilot
 lead = can(user, "edit_village", village_id)
 may_meet = can(user, "add_meeting", village_id)
 may_move = can(user, "move_step", village_id)
@@ -213,7 +214,7 @@ with tab1:
     for mid, g in vv.groupby("meeting_id", sort=False):
         first = g.iloc[0]
         st.markdown(t("steps.meeting_line", date=ui.fmt_date(day(first.meeting_date)),
-                      municipality=first.municipality,
+                      municipality=ui.md(first.municipality),
                       residents="–" if pd.isna(first.residents_present) else int(first.residents_present),
                       seats="–" if pd.isna(first.seats) else int(first.seats)))
         if g.votes.notna().any():

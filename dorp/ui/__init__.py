@@ -3,6 +3,7 @@ the login form, the language switch and small display helpers. Pages import this
 
 from __future__ import annotations
 
+import re
 from datetime import date  # noqa: F401  (type of today())
 
 import streamlit as st
@@ -106,6 +107,22 @@ def language_switch() -> None:
 # Log-in, session cookie, Uitloggen and the guard live in dorp/ui/session.py.
 from dorp.ui.session import (  # noqa: E402,F401
     always_navigate, current_user, guard, login_form, logout, sidebar)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text) -> str:
+    """User-entered text made inert inside st.markdown: every markdown character escaped, so a
+    note cannot format, link or load an image. (Plain st.text needs no escaping.)"""
+    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+
+
+def log_read(user: User, village_id: int, *what: str) -> None:
+    """Record that this page shows people and/or notes of one pilot (audit of reads)."""
+    from dorp.repo import privacy
+    for kind in what or (privacy.PEOPLE, privacy.NOTES):
+        privacy.log_read(db(), user, kind, village_id)
 
 
 def demo_banner(database: Db, user: User) -> None:
