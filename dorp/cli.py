@@ -17,8 +17,37 @@ from dorp.db import DatabaseLocked
 from dorp.errors import Refused
 
 
+_ARGPARSE_NL = (
+    ("the following arguments are required", "deze argumenten ontbreken"),
+    ("unrecognized arguments", "onbekende argumenten"),
+    ("invalid choice", "ongeldige keuze"),
+    ("choose from", "kies uit"),
+    ("expected one argument", "verwacht één waarde"),
+)
+
+
+class DutchFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups,
+                                 "gebruik: " if prefix is None else prefix)
+
+
 class DutchParser(argparse.ArgumentParser):
+    """argparse with Dutch headings (its own texts are English)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", DutchFormatter)
+        own_help = kwargs.get("add_help", True)  # a command may add its own -h
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumenten"
+        self._optionals.title = "opties"
+        if own_help:
+            self.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+
     def error(self, message: str):  # wrong usage: exit 2 with a short Dutch hint
+        for english, dutch in _ARGPARSE_NL:
+            message = message.replace(english, dutch)
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: fout in de opdracht: {message}\n"
                      f"Zie '{self.prog} --help' voor de mogelijkheden.\n")

@@ -84,3 +84,15 @@ def test_demo_refuses_non_empty_database(status):
     r = run(env, "demo")
     assert r.returncode == 1 and "niet leeg" in r.stderr
     assert run(env, "demo", "--if-empty").returncode == 0
+
+
+def test_help_and_usage_errors_are_dutch(status):
+    env, _ = status
+    r = run(env, "--help")
+    assert r.returncode == 0
+    assert "gebruik: dorp" in r.stdout and "opties:" in r.stdout and "usage:" not in r.stdout
+    for cmd in ("init", "demo", "status", "template", "export", "import", "report", "backup",
+                "restore", "user"):
+        assert cmd in r.stdout
+    r = run(env, "status")
+    assert r.returncode == 2 and "deze argumenten ontbreken: --json" in r.stderr
