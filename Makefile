@@ -34,9 +34,13 @@ test: install chromium
 bench: install chromium
 	$(BIN)/python -m dorp.bench
 
-# Copy the screenshots the browser tests just took into docs/ (for the README).
+# Copy the screenshots the README shows from the browser tests' latest run into docs/.
+README_SHOTS := overzicht-dashboard stap-2-mbc dorpsdashboard-laren financiers
 screenshots:
-	mkdir -p docs/screenshots && cp tests/artifacts/*.png docs/screenshots/
+	mkdir -p docs/screenshots
+	for s in $(README_SHOTS); do cp tests/artifacts/$$s.png docs/screenshots/; done
+	cp tests/artifacts/rapport-pagina-01.png docs/screenshots/rapport-voorblad.png
+	cp tests/artifacts/rapport-pagina-02.png docs/screenshots/rapport-samenvatting.png
 
 clean:
 	rm -rf $(VENV) *.egg-info
