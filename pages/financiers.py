@@ -5,6 +5,7 @@ import streamlit as st
 
 from dorp import i18n, report, ui
 from dorp.charts import funder as charts
+from dorp.charts.lines import spec as chart_spec
 from dorp.repo import funder, programme
 
 user = ui.guard("view_funder")
@@ -33,6 +34,13 @@ village_id = c3.selectbox(ui.t("funder.village"), [None, *names], key="funder_vi
                           format_func=lambda v: ui.t("funder.all_villages") if v is None else names[v])
 
 view = funder.view(db, user, period, today, village_id)
+
+
+def chart(name: str, build) -> None:
+    """A chart of this view, its spec cached until the next write (ui.chart)."""
+    ui.chart(("funder", name, period, village_id), lambda: chart_spec(build(), lang))
+
+
 cutoff = ui.fmt_date(view.cutoff)
 
 # Downloads: built only when clicked (same view as on screen).
@@ -56,20 +64,20 @@ left, right = st.columns(2)
 with left:
     st.subheader(ui.t("funder.stages_now"))
     st.caption(ui.t("funder.stages_now_caption", date=cutoff))
-    st.altair_chart(charts.stages_now(view.stages_now, lang), width="stretch")
+    chart("stages_now", lambda: charts.stages_now(view.stages_now, lang))
 with right:
     st.subheader(ui.t("funder.stages_over_time"))
-    st.altair_chart(charts.stages_over_time(view.stages_over_time, lang), width="stretch")
+    chart("stages_over_time", lambda: charts.stages_over_time(view.stages_over_time, lang))
 
 left, right = st.columns(2)
 with left:
     st.subheader(ui.t("funder.lines"))
-    st.altair_chart(charts.lines(view.line_stats, lang), width="stretch")
+    chart("lines", lambda: charts.lines(view.line_stats, lang))
     st.caption(ui.t("funder.lines_caption"))
 with right:
     st.subheader(ui.t("funder.budget"))
     st.caption(ui.t("funder.budget_caption", date=cutoff))
-    st.altair_chart(charts.budget(view.budget_by_source, lang), width="stretch")
+    chart("budget", lambda: charts.budget(view.budget_by_source, lang))
 
 left, right = st.columns(2)
 with left:
@@ -109,15 +117,29 @@ def _milestone_table(df):
 if in_period.empty:
     st.info(ui.t("funder.milestones_none"))
 else:
-    st.dataframe(_milestone_table(in_period), hide_index=True, width="stretch",
-                 column_config=milestone_cols)
+    st.dataframe(ui.cached(("funder.ms_period", period, village_id),
+                           lambda: _milestone_table(in_period)),
+                 hide_index=True, width="stretch", column_config=milestone_cols)
 if not ms.empty:
     with st.expander(ui.t("funder.milestones_all")):
-        st.dataframe(_milestone_table(ms), hide_index=True, width="stretch",
-                     column_config=milestone_cols)
+        st.dataframe(ui.cached(("funder.ms_all", period, village_id), lambda: _milestone_table(ms)),
+                     hide_index=True, width="stretch", column_config=milestone_cols)
 
 st.subheader(ui.t("funder.pilots"))
-for r in view.pilots.itertuples():
+PILOTS_AS_CARDS = 25  # a large programme gets one table instead of hundreds of expanders
+if len(view.pilots) > PILOTS_AS_CARDS:
+    pt = view.pilots
+    st.dataframe(ui.cached(("funder.pilots", period, village_id), lambda: pt.assign(
+        stage=pt["stage"].map(lambda s: funder.stage_label(s, lang)),
+        progress_text=pt["progress_text"].map(report.plain_text),
+        lessons=pt["lessons"].map(report.plain_text))[
+            ["village", "municipality", "stage", "progress_text", "lessons"]]),
+        hide_index=True, width="stretch",
+        column_config={"village": ui.t("funder.col_village"),
+                       "municipality": ui.t("funder.col_municipality"),
+                       "stage": ui.t("funder.col_stage"), "progress_text": ui.t("funder.progress"),
+                       "lessons": ui.t("funder.lessons")})
+for r in (view.pilots.itertuples() if len(view.pilots) <= PILOTS_AS_CARDS else ()):
     with st.expander(f"{r.village} · {funder.stage_label(r.stage, lang)}"):
         st.caption(f"{ui.t('funder.col_municipality')}: {r.municipality}")
         st.markdown(f"**{ui.t('funder.progress')}**")

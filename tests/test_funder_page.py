@@ -78,3 +78,21 @@ def test_english(app_as):
     at = app_as(FUNDER, lang="en")
     assert at.title[0].value == "Progress for funders"
     assert "Spent (cumulative)" in _metrics(at)
+
+
+def test_large_programme_lists_pilots_in_one_table(empty_db):
+    """Above 25 pilots the per-pilot texts come as one table (not hundreds of expanders)."""
+    from streamlit.testing.v1 import AppTest
+    from dorp import demo_scale
+    from dorp.access import SYSTEM
+    from dorp.repo import bulk, users
+    from tests.conftest import AS_OF, ROOT
+    bulk.replace_all(empty_db, SYSTEM, demo_scale.build(30, AS_OF), replace=False)
+    users.add(empty_db, SYSTEM, "fin", "funder", "wachtwoord-fin")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = users.load(empty_db, "fin")
+    at.run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe if "progress_text" in d.value.columns]
+    assert len(tables) == 1 and len(tables[0]) == 30
+    assert len(at.expander) < 10
