@@ -61,11 +61,11 @@ if meetings.empty:
 ids = list(meetings.id)
 if st.session_state.get("start_meeting") not in ids:
     st.session_state["start_meeting"] = ids[0]
-by_id = meetings.set_index("id")
-meeting_id = st.selectbox(
-    t("start.choose"), ids, key="start_meeting",
-    format_func={i: f"{by_id.loc[i, 'municipality']} · {ui.fmt_date(pd.Timestamp(by_id.loc[i, 'meeting_date']).date())}"
-                 for i in ids}.get)
+# Labels of every meeting, built once per write (hundreds of meetings in a large programme).
+labels = ui.cached(("start.labels",), lambda: {
+    int(r.id): f"{r.municipality} · {ui.fmt_date(pd.Timestamp(r.meeting_date).date())}"
+    for r in meetings.itertuples()})
+meeting_id = st.selectbox(t("start.choose"), ids, key="start_meeting", format_func=labels.get)
 meeting = steps.start_meeting(db, user, meeting_id)
 st.subheader(t("start.meeting_head", municipality=meeting["municipality"],
                date=ui.fmt_date(meeting["meeting_date"])))
