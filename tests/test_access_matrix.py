@@ -267,7 +267,7 @@ FUNCTIONS = {
 # Functions that take a user but are not about access (checked elsewhere), or helpers.
 NOT_ACCESS = {
     "users.authenticate", "users.load", "users.load_by_id", "users.count", "users.wait_seconds",
-    "programme.counts", "programme.is_empty", "scope.village_filter",
+    "programme.is_empty", "scope.village_filter",
 }
 
 

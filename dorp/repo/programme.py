@@ -18,10 +18,3 @@ def get(db: Db, user: User) -> dict | None:
 def is_empty(db: Db) -> bool:
     """True when no programme and no villages exist (used by `dorp demo --if-empty`)."""
     return not db.scalar("SELECT (SELECT count(*) FROM programme) + (SELECT count(*) FROM villages)")
-
-
-def counts(db: Db) -> dict:
-    return {
-        "users": db.scalar("SELECT count(*) FROM users"),
-        "villages": db.scalar("SELECT count(*) FROM villages"),
-    }
