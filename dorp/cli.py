@@ -14,7 +14,7 @@ import traceback
 from dorp.access import AccessDenied
 from dorp.commands import COMMAND_MODULES
 from dorp.db import DatabaseLocked
-from dorp.errors import Refused
+from dorp.errors import Invalid, Refused
 
 
 _ARGPARSE_NL = (
@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseLocked as e:
         print(f"Database in gebruik: {e}", file=sys.stderr)
         return 3
+    except Invalid as e:  # a data-layer refusal: one line per problem
+        print("Niet gelukt:\n" + "\n".join(f"- {m}" for m in e.problems.values()), file=sys.stderr)
+        return 1
     except (Refused, AccessDenied, ValueError) as e:
         print(str(e), file=sys.stderr)
         return 1

@@ -11,7 +11,7 @@ import sys
 
 from dorp.access import SYSTEM
 from dorp.db import Db, connect, migrate
-from dorp.errors import Invalid, Refused
+from dorp.errors import Refused
 from dorp.repo import users
 
 
@@ -95,46 +95,30 @@ def _password() -> str:
     return password
 
 
-def _refuse(e: Invalid) -> Refused:
-    return Refused("Niet gelukt:\n" + "\n".join(f"- {msg}" for msg in e.problems.values()))
-
-
 def cmd_add(args) -> int:
     password = _password()
     db = _db()
-    try:
-        users.add(db, SYSTEM, args.username, args.role, password, args.village)
-    except Invalid as e:
-        raise _refuse(e) from None
+    users.add(db, SYSTEM, args.username, args.role, password, args.village)
     where = f" voor {', '.join(args.village)}" if args.village else ""
     print(f"Account '{args.username.strip()}' aangemaakt met rol {args.role}{where}.")
     return 0
 
 
 def cmd_disable(args) -> int:
-    try:
-        users.disable(_db(), SYSTEM, args.username)
-    except Invalid as e:
-        raise _refuse(e) from None
+    users.disable(_db(), SYSTEM, args.username)
     print(f"Account '{args.username}' is uitgeschakeld; open sessies zijn beëindigd.")
     return 0
 
 
 def cmd_enable(args) -> int:
-    try:
-        users.enable(_db(), SYSTEM, args.username)
-    except Invalid as e:
-        raise _refuse(e) from None
+    users.enable(_db(), SYSTEM, args.username)
     print(f"Account '{args.username}' is weer ingeschakeld.")
     return 0
 
 
 def cmd_reset(args) -> int:
     password = _password()
-    try:
-        users.reset_password(_db(), SYSTEM, args.username, password)
-    except Invalid as e:
-        raise _refuse(e) from None
+    users.reset_password(_db(), SYSTEM, args.username, password)
     print(f"Nieuw wachtwoord ingesteld voor '{args.username}'; open sessies zijn beëindigd.")
     return 0
 
