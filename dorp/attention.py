@@ -71,6 +71,12 @@ def explain(code: str, f: rules.PilotFacts, today: date, line_facts: dict[str, d
         return "; ".join(parts)
     if code == "no_exit_plan":
         return t("no_exit_plan")
+    if code == "working_group_quiet":
+        parts = []
+        for g in f.burgerkracht.quiet_groups(today):
+            key = "group_quiet" if g.last_contact else "group_quiet_never"
+            parts.append(t(key, name=g.name, days=g.days_quiet(today), date=day(g.quiet_since())))
+        return "; ".join(parts)
     if code == "stale":
         days = rules.days_quiet(f, today)
         if days is None:

@@ -80,6 +80,8 @@ class PilotFacts:
     override_current: bool = False  # the move into the current stage was an override
     last_activity: date | None = None
     modes: list[str] = field(default_factory=list)
+    # The Burgerkrachtgenerator in this village (dorp.burgerkracht.Facts; None: not used).
+    burgerkracht: object | None = None
 
     @property
     def verdict(self) -> str:
@@ -194,6 +196,10 @@ def alerts(f: PilotFacts, today: date) -> list[str]:
             out.add("line_declining")
         if not f.has_exit_plan:
             out.add("no_exit_plan")
+    # Burgerkrachtgenerator, step 5: the method leaves working groups "een vacuüm" on purpose;
+    # an active group of an active pilot without contact for 60 days is flagged.
+    if f.status == "active" and f.burgerkracht is not None and f.burgerkracht.quiet_groups(today):
+        out.add("working_group_quiet")
     if f.status == "active" and (
         f.last_activity is None or f.last_activity < today - timedelta(days=STALE_DAYS)
     ):
