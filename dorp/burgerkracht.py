@@ -118,12 +118,14 @@ def names_in(text: str | None, names: Iterable[str]) -> list[str]:
 def name_problem(text: str | None, names: Iterable[str], what: str) -> str | None:
     """The Dutch refusal for a theme or summary that names someone known to the pilot."""
     found = names_in(text, names)
-    if not found:
-        return None
+    return names_message(found, what) if found else None
+
+
+def names_message(found: list[str], what: str) -> str:
     who = ", ".join(f"'{n}'" for n in found)
-    return (f"{what.capitalize()} noemt {who}. Thema's en samenvattingen worden geanonimiseerd "
-            "aan het hele dorp gepresenteerd (Burgerkrachtgenerator, stap 4): laat namen van "
-            "bewoners weg.")
+    return (f"{what[0].upper() + what[1:]} noemt {who}, die bij deze pilot bekend is (kopgroep "
+            "of stuurgroep). Thema's en samenvattingen worden geanonimiseerd aan het hele dorp "
+            "gepresenteerd (Burgerkrachtgenerator, stap 4): laat namen van bewoners weg.")
 
 
 # --- the lead group -------------------------------------------------------------------------------
