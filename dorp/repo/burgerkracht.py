@@ -79,7 +79,7 @@ def _village_of(db: Db, table: str, record_id: int) -> int:
     return vid
 
 
-def known_names(db: Db, village_id: int) -> list[str]:
+def _known_names(db: Db, village_id: int) -> list[str]:
     """Names of the people the pilot knows (lead group and steering group): they may not
     appear in themes, summaries or group names, which are shown to the whole village."""
     return [r["name"] for r in db.rows(
@@ -367,7 +367,7 @@ def add_conversation(db: Db, user: User, village_id: int, held_on: date, partici
         p["participants"] = problem
     summary = _text(summary)
     _long(p, "summary", summary, "De samenvatting")
-    named = bk.name_problem(summary, known_names(db, village_id), "de samenvatting")
+    named = bk.name_problem(summary, _known_names(db, village_id), "de samenvatting")
     if named:
         p["summary"] = named
     _raise(p)
@@ -399,7 +399,7 @@ def add_theme(db: Db, user: User, village_id: int, theme: str, found_on: date | 
         p["theme"] = "Dit thema is al vastgelegd."
     else:
         _long(p, "theme", theme, "Het thema")
-        named = bk.name_problem(theme, known_names(db, village_id), "het thema")
+        named = bk.name_problem(theme, _known_names(db, village_id), "het thema")
         if named:
             p["theme"] = named
     _date(p, "found_on", found_on, today, "de datum van de analyse", required=False)
@@ -501,7 +501,7 @@ def add_group(db: Db, user: User, village_id: int, theme_id: int | None, name: s
                    [village_id, name]):
         p["name"] = "Er is al een werkgroep met deze naam."
     else:
-        named = bk.name_problem(name, known_names(db, village_id), "de naam van de werkgroep")
+        named = bk.name_problem(name, _known_names(db, village_id), "de naam van de werkgroep")
         if named:
             p["name"] = named
     _date(p, "started_on", started_on, today, "de startdatum van de werkgroep")
