@@ -52,7 +52,7 @@ def test_tab_shows_the_five_steps_and_their_records(app_as, demo_db):
     assert bkg_metrics(at) == {"Kopgroep": "6", "Groepsgesprekken": "6", "Bewoners gehoord": "33",
                                "Thema's": "4", "Actieve werkgroepen": "2"}
     captions = " ".join(texts(at.caption))
-    assert "1. Kopgroep: gedaan" in captions and "5. Werkgroepen: nu" in captions
+    assert "1 Kopgroep: gedaan" in captions and "5 Werkgroepen: nu" in captions
     specs = [chart_spec(c) for c in at.get("vega_lite_chart")]
     stepper = next(s for s in specs if "Werkgroepen" in str(s) and "Kopgroep" in str(s))
     assert stepper
@@ -202,4 +202,4 @@ def test_english(app_as, demo_db):
     at = pilot_page(app_as, demo_db, "Vorden", lang="en")
     assert at.tabs[5].label == "Burgerkrachtgenerator"
     assert "Residents heard" in [m.label for m in at.metric]
-    assert "5. Working groups: now" in " ".join(texts(at.caption))
+    assert "5 Working groups: now" in " ".join(texts(at.caption))

@@ -83,7 +83,11 @@ def groups_matrix(groups: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     d["x"] = d["ability"] + (d["k"] - (d["n"] - 1) / 2) * 0.22
     d["y"] = d["willingness"] + (d["k"] - (d["n"] - 1) / 2) * 0.12
     d["status_label"] = d["status"].map(lambda s: i18n.label("bkg.group_status", s, lang))
-    d = d[["name", "theme", "willingness", "ability", "x", "y", "status_label"]]
+    # short labels ("Werkgroep Dorpshuis" -> "Dorpshuis"), above the dot in odd columns and
+    # below it in even ones, so neighbours do not write over each other
+    d["label"] = d["name"].map(_short)
+    d["dy"] = [-13 if a % 2 else 15 for a in d["ability"]]
+    d = d[["name", "label", "theme", "willingness", "ability", "x", "y", "dy", "status_label"]]
     enc = dict(x=alt.X("x:Q", scale=sx), y=alt.Y("y:Q", scale=sy))
     tip = [alt.Tooltip("name:N", title=t("bkg.group")), alt.Tooltip("theme:N", title=t("bkg.theme")),
            alt.Tooltip("willingness:Q", title=y_title), alt.Tooltip("ability:Q", title=x_title),
@@ -91,9 +95,19 @@ def groups_matrix(groups: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     dots = alt.Chart(d).mark_point(filled=True, size=160, color="#0072B2", stroke="white").encode(
         **enc, shape=alt.Shape("status_label:N", title=t("bkg.status"),
                                legend=alt.Legend(orient="bottom")), tooltip=tip)
-    text = alt.Chart(d).mark_text(align="left", dx=9, fontSize=11, color="#222222").encode(
-        **enc, text="name:N")
-    return (areas + names + dots + text).properties(width=420, height=380)
+    above = alt.Chart(d).transform_filter("datum.dy < 0").mark_text(
+        dy=-13, fontSize=11, color="#222222").encode(**enc, text="label:N")
+    below = alt.Chart(d).transform_filter("datum.dy > 0").mark_text(
+        dy=15, fontSize=11, color="#222222").encode(**enc, text="label:N")
+    return (areas + names + dots + above + below).properties(width=420, height=380)
+
+
+def _short(name: str) -> str:
+    """A group's name without a leading "Werkgroep" / "Working group" (the chart says it)."""
+    for prefix in ("werkgroep ", "working group "):
+        if name.lower().startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix):]
+    return name
 
 
 @_quick
@@ -122,7 +136,7 @@ def modes_over_time(modes: pd.DataFrame, groups: pd.DataFrame, today: date,
         yOffset=alt.YOffset("mode_label:N", sort=mode_labels),
         color=alt.Color("mode_label:N", title=t("bkg.mode"), scale=alt.Scale(
             domain=mode_labels, range=OKABE_ITO[:len(mode_labels)]),
-            legend=alt.Legend(orient="bottom")),
+            legend=alt.Legend(orient="bottom", columns=3)),
         tooltip=[alt.Tooltip("group:N", title=t("bkg.group")),
                  alt.Tooltip("mode_label:N", title=t("bkg.mode")),
                  alt.Tooltip("start:T", title=t("bkg.from"), format="%d-%m-%Y"),

@@ -41,7 +41,7 @@ def summary(data: repo.Village, lang: str, key: tuple) -> None:
     states = bk.stepper(f.stage, f)
     ui.chart(("bkg.stepper", *key, tuple(states)),
              lambda: chart_spec(charts.stepper(states, lang), lang))
-    st.caption(" · ".join(f"{i}. {ui.label('bkg.stage', code)}: {t('bkg.state.' + state)}"
+    st.caption(" · ".join(f"{i} {ui.label('bkg.stage', code)}: {t('bkg.state.' + state)}"
                           for i, (code, state) in enumerate(states, start=1)))
     residents = sum(r == "resident" for r in f.lead_roles)
     c = st.columns(5)
@@ -96,7 +96,9 @@ def quiet_warnings(data: repo.Village) -> None:
                          date=ui.fmt_date(r.last_contact or r.started_on)))
 
 
-def groups_table(data: repo.Village) -> None:
+def groups_table(data: repo.Village, compact: bool = False) -> None:
+    """The working groups; `compact` (the dashboard): what the steering group follows -
+    theme, stand, last contact, quiet, modes in use."""
     g = data.groups
     if g.empty:
         st.caption(t("steps.nothing_yet"))
@@ -110,12 +112,16 @@ def groups_table(data: repo.Village) -> None:
         willingness=g["willingness"].map(lambda x: "–" if x is None else str(x)),
         ability=g["ability"].map(lambda x: "–" if x is None else str(x)),
     )
-    table(shown, {"name": t("bkg.group"), "theme": t("bkg.theme"), "status": t("bkg.status"),
-                  "started_on": t("bkg.started_on"), "plan_presented_on": t("bkg.plan_presented_on"),
-                  "willingness": t("bkg.willingness_short"), "ability": t("bkg.ability_short"),
-                  "advised": t("bkg.advised"), "modes": t("bkg.modes_in_use"),
-                  "last_contact": t("bkg.last_contact"), "quiet": t("bkg.quiet_col")},
-          dates=("started_on", "plan_presented_on", "last_contact"),
+    columns = {"name": t("bkg.group"), "theme": t("bkg.theme"), "status": t("bkg.status"),
+               "last_contact": t("bkg.last_contact"), "quiet": t("bkg.quiet_col"),
+               "started_on": t("bkg.started_on"), "plan_presented_on": t("bkg.plan_presented_on"),
+               "willingness": t("bkg.willingness_short"), "ability": t("bkg.ability_short"),
+               "advised": t("bkg.advised"), "modes": t("bkg.modes_in_use")}
+    if compact:
+        columns = {k: v for k, v in columns.items()
+                   if k in ("name", "theme", "status", "last_contact", "quiet", "modes")}
+    table(shown, columns, dates=tuple(c for c in ("started_on", "plan_presented_on",
+                                                  "last_contact") if c in columns),
           labels={"status": lambda s: ui.label("bkg.group_status", s)})
 
 
@@ -449,7 +455,7 @@ def render_dashboard(db, user, village_id: int, today, lang: str, printing: bool
             st.markdown(f"- {ui.md(r.theme)}{extra}")
     if not data.groups.empty:
         st.markdown(f"**{t('bkg.groups_title')}**")
-        groups_table(data)
+        groups_table(data, compact=True)
         group_charts(data, today, lang, ("dd", village_id), stacked=printing)
     if printing or not can(user, "record_burgerkracht", village_id):
         return
