@@ -211,3 +211,20 @@ def test_facts_as_of_a_day_count_only_what_happened_by_then(demo_db):
     assert vid(demo_db, "Beesd") not in now        # not used there
     steering = user_of(demo_db, STEERING)
     assert set(bkg.facts_by_village(demo_db, steering, T)) == {vid(demo_db, "Vorden")}
+
+
+def test_a_lead_group_member_can_be_found_and_erased(demo_db):
+    """The rights of a person reach the instrument's records too (names, who led a talk)."""
+    from dorp.repo import privacy
+    lead = user_of(demo_db, LEAD)
+    found = privacy.find_person(demo_db, lead, "Bep Hoogland")
+    assert {"bkg_lead_group", "bkg_conversations"} <= set(found)
+    privacy.erase_person(demo_db, lead, "Bep Hoogland", "Bep Hoogland")
+    assert not demo_db.scalar("SELECT count(*) FROM bkg_lead_group WHERE name = 'Bep Hoogland'")
+    assert not demo_db.scalar("SELECT count(*) FROM bkg_conversations WHERE led_by = 'Bep Hoogland'")
+    assert demo_db.scalar("SELECT count(*) FROM bkg_lead_group WHERE name = ?",
+                          [privacy.ERASED]) == 1
+    # an erased name is no longer a name to keep out of themes
+    bkg.add_theme(demo_db, lead, vid(demo_db, "Vorden"), "Thema over [persoon verwijderd]", D,
+                  [demo_db.scalar("SELECT min(id) FROM bkg_conversations WHERE village_id = ?",
+                                  [vid(demo_db, "Vorden")])], T)
