@@ -203,3 +203,30 @@ def test_english(app_as, demo_db):
     assert at.tabs[5].label == "Burgerkrachtgenerator"
     assert "Residents heard" in [m.label for m in at.metric]
     assert "5 Working groups: now" in " ".join(texts(at.caption))
+
+
+def test_funder_report_and_excel_carry_the_same_counts(demo_db):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from dorp import report
+    from dorp.repo import funder
+    u = user_of(demo_db, FUNDER)
+    prog = demo_db.one("SELECT start_date, end_date FROM programme")
+    period = funder.periods("programme", prog["start_date"], AS_OF, prog["end_date"])[0]
+    view = funder.view(demo_db, u, period, AS_OF)
+    pdf = " ".join(p.extract_text() or "" for p in
+                   PdfReader(io.BytesIO(report.build_pdf(view, "nl"))).pages)
+    assert "Burgerkrachtgenerator: bewoners gehoord" in pdf
+    wb = load_workbook(io.BytesIO(report.build_xlsx(view, "nl")))
+    rows = {r[0]: r[1] for ws in wb.worksheets for r in ws.iter_rows(values_only=True)
+            if r and isinstance(r[0], str) and r[0].startswith("Burgerkrachtgenerator")}
+    assert rows == {"Burgerkrachtgenerator: groepsgesprekken": "12",
+                    "Burgerkrachtgenerator: bewoners gehoord": "66",
+                    "Burgerkrachtgenerator: thema's": "7",
+                    "Burgerkrachtgenerator: actieve werkgroepen": "<5"}
+    # one village: Laren's two conversations, eleven residents
+    laren = funder.view(demo_db, u, period, AS_OF, vid(demo_db, "Laren")).figures()
+    assert (laren["bkg_conversations"], laren["bkg_residents_heard"]) == (2, 11)

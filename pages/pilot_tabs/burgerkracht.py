@@ -23,7 +23,9 @@ def render(v: View) -> None:
     st.caption(t("bkg.intro"))
     if v.f.step < 4:
         st.info(t("bkg.before_step4"))
-    data = repo.village(v.db, v.user, v.village_id, v.today)
+    # cached under the write stamp (ui.cached): every save shows the new state at once
+    data = ui.cached(("pilot.bkg", v.village_id),
+                     lambda: repo.village(v.db, v.user, v.village_id, v.today))
     may_record = can(v.user, "record_burgerkracht", v.village_id)
     summary(data, v.lang, ("pilot", v.village_id))
     _lead_group(v, data)
