@@ -92,7 +92,7 @@ def walk(srv, page):
     # 1. lead group: two residents and the adviser
     for n, (name, role) in enumerate((("Marga Pluim", "Bewoner"), ("Evert Huisman", "Bewoner"),
                                       ("Ilse Kamphuis", "Adviseur (Spectrum)")), start=1):
-        form = form_in(page, "Kopgroeplid toevoegen")
+        form = form_in(page, "Lid van de kopgroep toevoegen")
         form.get_by_role("textbox", name="Naam", exact=True).fill(name)
         pick(form, page, "Rol", role)
         save(page, form)

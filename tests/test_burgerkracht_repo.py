@@ -228,3 +228,22 @@ def test_a_lead_group_member_can_be_found_and_erased(demo_db):
     bkg.add_theme(demo_db, lead, vid(demo_db, "Vorden"), "Thema over [persoon verwijderd]", D,
                   [demo_db.scalar("SELECT min(id) FROM bkg_conversations WHERE village_id = ?",
                                   [vid(demo_db, "Vorden")])], T)
+
+
+def test_the_pilots_modes_in_use_come_from_its_groups_too(demo_db):
+    """4.3 "parallel en serieel": Vorden's groups run facilitate (and did support before);
+    ending the pilot-level facilitate leaves it in use through the groups."""
+    from dorp import status
+    from dorp.repo import steps
+    lead = user_of(demo_db, LEAD)
+    v = vid(demo_db, "Vorden")
+    m = steps.modes(demo_db, lead, v).iloc[0]
+    steps.end_mode(demo_db, lead, int(m.id), T, int(m.version), T)
+    vorden = next(p for p in status.status(demo_db, lead, T)["pilots"] if p["village"] == "Vorden")
+    assert vorden["modes"] == ["facilitate"]
+    # stop the groups' modes and the pilot has none left
+    for r in bkg.group_modes(demo_db, lead, v).itertuples():
+        if r.ended_on is None:
+            bkg.end_group_mode(demo_db, lead, int(r.id), T, int(r.version), T)
+    vorden = next(p for p in status.status(demo_db, lead, T)["pilots"] if p["village"] == "Vorden")
+    assert vorden["modes"] == []

@@ -56,9 +56,9 @@ def summary(data: repo.Village, lang: str, key: tuple) -> None:
     nxt = bk.next_stage(f.stage)
     if f.stage is None:
         st.info(t("bkg.not_used"))
-    elif nxt is not None:
-        st.info(t("bkg.now", stage=ui.label("bkg.stage", f.stage))
-                + " " + t(f"bkg.next.{nxt}"))
+    else:
+        st.info(t("bkg.now", stage=ui.label("bkg.stage", f.stage)) + " "
+                + (t(f"bkg.next.{nxt}") if nxt is not None else t("bkg.final")))
     for code, state in states:
         if state == "skipped":
             st.warning(t("bkg.skipped", stage=ui.label("bkg.stage", code)))
@@ -289,7 +289,10 @@ def _meetings(v: View, data: repo.Village) -> None:
         return
     th = data.themes
     db, user, vid, today = v.db, v.user, v.village_id, v.today
-    with st.expander(t("bkg.meeting_add"), expanded=mt.empty and not th.empty):
+    if th.empty:    # the meeting presents the analysis: nothing to present yet
+        st.caption(t("bkg.meeting_needs_theme"))
+        return
+    with st.expander(t("bkg.meeting_add"), expanded=mt.empty):
         fm = ui.Form("bkg_meeting", scope=vid)
         with fm:
             st.date_input(t("bkg.held_on"), value=today, format="DD-MM-YYYY", key=fm.key("held_on"))
