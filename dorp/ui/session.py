@@ -74,9 +74,12 @@ def current_user() -> User | None:
     if st.session_state.pop("logging_out", False):
         st.session_state.pop("user", None)
         if _browser():
-            # the session has ended already (logout()); this page POSTs to /auth/logout,
-            # which clears the cookie, then back to the log-in
+            # The session has ended already (logout()). The log-out page POSTs to
+            # /auth/logout, which clears the cookie and returns to the log-in form; nothing
+            # is drawn here meanwhile.
             _redirect(cookie.logout_page_url(_ui().lang()))
+            st.caption(_ui().t("logout_page.busy"))
+            st.stop()
         return None
     if not _browser():
         return st.session_state.get("user")
