@@ -6,6 +6,7 @@ browser: tests/test_browser_websec.py."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -48,7 +49,10 @@ def _run(scope, *, inner=None, is_lead=lambda db, token: token == "lead-token"):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(mw(scope, receive, send))
+    # in a thread of its own: Playwright's sync API (browser tests in the same run) keeps
+    # an event loop running in the main thread
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, mw(scope, receive, send)).result()
     return inner, sent
 
 
