@@ -3,7 +3,6 @@ records, forms with their refusals, versions and cleared add forms), the village
 section (steering members record conversations and contacts there), the overview (stage per
 village, quiet groups in "Aandacht nodig") and the funder's counts."""
 
-from datetime import timedelta
 
 from dorp.repo import burgerkracht as bkg
 from tests.conftest import AS_OF, FUNDER, LEAD, STEERING, chart_data, chart_spec, form_widget, user_of

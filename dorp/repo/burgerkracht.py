@@ -467,8 +467,8 @@ def add_village_meeting(db: Db, user: User, village_id: int, held_on: date,
         return mid
 
 
-def _group_checks(db: Db, p: dict, village_id: int, started_on, plan_presented_on, willingness,
-                  ability, status, today: date) -> None:
+def _group_checks(p: dict, started_on, plan_presented_on, willingness, ability, status,
+                  today: date) -> None:
     _score(p, "willingness", willingness, "bereidheid")
     _score(p, "ability", ability, "bekwaamheid")
     if status not in bk.GROUP_STATUSES:
@@ -505,7 +505,7 @@ def add_group(db: Db, user: User, village_id: int, theme_id: int | None, name: s
         if named:
             p["name"] = named
     _date(p, "started_on", started_on, today, "de startdatum van de werkgroep")
-    _group_checks(db, p, village_id, started_on, None, willingness, ability, "active", today)
+    _group_checks(p, started_on, None, willingness, ability, "active", today)
     _raise(p)
     with db.tx(user.username) as tx:
         return tx.insert("working_groups", {
@@ -525,7 +525,7 @@ def update_group(db: Db, user: User, group_id: int, status: str, willingness: in
     require(user, "edit_village", village_id)
     started = db.scalar("SELECT started_on FROM working_groups WHERE id = ?", [group_id])
     p: dict[str, str] = {}
-    _group_checks(db, p, village_id, started, plan_presented_on, willingness, ability, status, today)
+    _group_checks(p, started, plan_presented_on, willingness, ability, status, today)
     _raise(p)
     with db.tx(user.username) as tx:
         return tx.update("working_groups", group_id, {
