@@ -41,7 +41,7 @@ def explain(code: str, f: rules.PilotFacts, today: date, line_facts: dict[str, d
         return t("mbc_no_go", w=f.willingness, a=f.ability)
     if code == "gate_unmet":
         stage = rules.current_stage(f)
-        missing = [i18n.label("gate", m, lang) for m in rules.missing_for(stage, f)]
+        missing = [i18n.label("gate", m, lang) for m in rules.gate_missing(f)]
         return t("gate_unmet", stage=i18n.label("step_long", stage, lang),
                  missing="; ".join(m[:1].lower() + m[1:] for m in missing))
     if code == "consent_missing":

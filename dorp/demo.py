@@ -55,6 +55,7 @@ class Plan:
     quiet_days: int = 10    # days since the last recorded thing
     rivals: tuple[str, ...] = ()
     override: bool = False
+    may: bool = True        # "mag dit?" at the latest assessment (chapter 4.1)
 
 
 PLANS = [
@@ -73,7 +74,9 @@ PLANS = [
     Plan("Doornspijk", 9, 3, willingness=4, ability=3, satisfaction=[(3, 4), (4, 4)]),
     Plan("Kootwijkerbroek", 8, 3, willingness=3, ability=4, members=("community", "support"),
          satisfaction=[(3, 3)]),
-    Plan("Gendringen", 5, 2, willingness=4, ability=2, presented=("village",)),
+    # Willing, but the plan as it stands only serves the members of one club: not desirable
+    # ("initiatieven die andere (groepen) burgers (on)bewust buitensluiten", 4.1).
+    Plan("Gendringen", 5, 2, willingness=4, ability=2, presented=("village",), may=False),
     Plan("Dinxperlo", 6, 2, willingness=2, ability=2),
     Plan("Wekerom", 3, 2, willingness=3, ability=3, consent=("municipality",), presented=(),
          rivals=("Lunteren",)),
@@ -93,6 +96,10 @@ RESISTANCES = ["Vrijwilligers zijn overbelast", "Wantrouwen richting gemeente",
 INITIATIVES = [("Samen eten in het dorpshuis", "exploitation"), ("Vervoer op maat", "idea"),
                ("Dorpsondersteuner", "conservation"), ("Klussendienst", "reorganisation"),
                ("Koffieochtend", "decay")]
+
+
+MAY_NOT = ("Het plan richt zich nu alleen op leden van de eigen vereniging; andere bewoners "
+           "vallen erbuiten. Zo is het niet wenselijk.")
 
 
 def _month(d: date, n: int) -> date:
@@ -169,7 +176,9 @@ def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
                     "resistances": "\n".join(rnd.sample(RESISTANCES, 2)),
                     "presented_village_on": on + timedelta(days=14) if last and "village" in p.presented else None,
                     "presented_municipality_on": on + timedelta(days=21) if last and "municipality" in p.presented else None,
-                    "may_ok": True, "may_note": "Past binnen de wet, niet voor eigen gewin, voor alle bewoners.",
+                    "may_ok": p.may if last else True,
+                    "may_note": ("Past binnen de wet, niet voor eigen gewin, voor alle bewoners."
+                                 if p.may or not last else MAY_NOT),
                 })
             t["mbc_effects"].append({"village": p.village, "assessed_on": a_on,
                                      "stakeholder": "Gemeente", "investment_kind": "money",

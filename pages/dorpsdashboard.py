@@ -66,7 +66,7 @@ left, right = pair()
 with left:
     st.markdown(f"**{ui.label('step_long', rules.current_stage(f))}**")
     if nxt is not None:
-        missing = rules.missing_for(nxt, f)
+        missing = rules.next_missing(f)
         if missing:
             st.markdown(ui.t("dashboard.missing_for", step=ui.label("step_long", nxt)))
             for m in missing:
@@ -139,7 +139,7 @@ else:
 
 # --- 4. working modes --------------------------------------------------------------------------------
 st.header(ui.t("dashboard.modes"))
-advised_now = rules.advised_mode(f.willingness, f.ability)
+advised_now = f.advised_mode
 if advised_now is None:
     st.caption(ui.t("dashboard.advised_none"))
 else:

@@ -138,7 +138,7 @@ with tab_status:
     c1.metric(t("pilot.stage"), ui.label("step", stage))
     c2.metric(t("pilot.status"), ui.label("status", f.status))
     c3.metric(t("pilot.verdict"), ui.label("verdict_short", f.verdict))
-    adv = rules.advised_mode(f.willingness, f.ability)
+    adv = f.advised_mode
     c4.metric(t("pilot.advised_mode"), ui.label("mode", adv) if adv else "–")
 
     st.subheader(t("pilot.alerts"))
@@ -150,7 +150,7 @@ with tab_status:
 
     nxt = rules.next_stage(f)
     if nxt is not None:
-        missing = rules.missing_for(nxt, f)
+        missing = rules.next_missing(f)
         st.subheader(t("pilot.next", step=ui.label("step_long", nxt)))
         if missing:
             for m in missing:
@@ -261,7 +261,7 @@ with tab2:
     else:
         verdict = f.verdict
         (st.success if verdict == "go" else st.error)(ui.label("verdict", verdict))
-        adv = rules.advised_mode(f.willingness, f.ability)
+        adv = f.advised_mode
         st.markdown(t("steps.advised", mode=ui.label("mode", adv)) + " — "
                     + ui.label("mode_help", adv))
         left, right = st.columns([3, 2])
@@ -514,7 +514,7 @@ with tab3:
 with tab4:
     st.subheader(ui.label("step_long", 4))
     st.caption(t("steps.step4_rule"))
-    adv = rules.advised_mode(f.willingness, f.ability)
+    adv = f.advised_mode
     in_use = f.modes
     c1, c2 = st.columns(2)
     c1.metric(t("steps.advised_short"), ui.label("mode", adv) if adv else "–")

@@ -271,13 +271,15 @@ def vote_result(db: Db, user: User, meeting_id: int) -> vote.VoteResult | None:
 
 def decide_tie(db: Db, user: User, meeting_id: int, village_ids: list[int], reason: str,
                expected_version: int | None) -> list[int]:
-    """The lead's decision on a tie: which tied village(s) start, and why (recorded)."""
+    """The lead's decision, with its reason (recorded on the meeting): on a tie, which tied
+    village(s) start; with seats left that only villages without votes could fill, which of
+    those start anyway (never automatically: vote.result)."""
     require(user, "edit_village")
     meeting = start_meeting(db, user, meeting_id)
     res = vote_result(db, user, meeting_id)
     p: dict[str, str] = {}
-    if res is None or not res.needs_decision:
-        raise Invalid({"tie": "Er is geen gelijke stand om over te beslissen."})
+    if res is None or not res.may_decide:
+        raise Invalid({"tie": "Er is geen gelijke stand of open plaats om over te beslissen."})
     if meeting["tie_decision"]:
         raise Invalid({"tie": "Over deze gelijke stand is al beslist. Sla de stemmen opnieuw op "
                               "om opnieuw te beslissen."})
