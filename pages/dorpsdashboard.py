@@ -74,11 +74,12 @@ with left:
         else:
             st.success(ui.t("dashboard.ready_for", step=ui.label("step_long", nxt)))
 with right:
-    reasons = attention.reasons(village_id, f, today, v.latest, lang)
-    if reasons:
+    found = attention.causes(village_id, f, today, v.latest, lang)
+    if found:
         st.markdown(f"**{ui.t('dashboard.signals')}**")
-        for code, sentence in reasons:
-            st.warning(f"**{ui.label('alert', code)}**: {sentence}")
+        for c in found:   # each cause once, with the step it belongs to
+            where = f" ({c.step})" if c.step else ""
+            st.warning(f"**{c.title}**{where}: {ui.md(c.text)}")
     else:
         st.success(ui.t("dashboard.no_signals"))
 
