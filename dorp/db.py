@@ -39,8 +39,10 @@ class DatabaseLocked(Exception):
 class StaleVersion(Exception):
     """A save based on a version that someone else changed meanwhile."""
 
-    def __init__(self, table: str, record_id: int, changed_by: str | None, changed_at: Any):
+    def __init__(self, table: str, record_id: int, changed_by: str | None, changed_at: Any,
+                 current_version: int | None = None):
         self.table, self.record_id = table, record_id
+        self.current_version = current_version  # what a deliberate second save is based on
         self.changed_by, self.changed_at = changed_by, changed_at
         when = f" op {changed_at:%d-%m-%Y om %H:%M}" if isinstance(changed_at, datetime) else ""
         super().__init__(
@@ -233,7 +235,8 @@ class Tx:
         if before is None:
             raise KeyError(f"{table} {record_id} bestaat niet (meer)")
         if expected_version is not None and before["version"] != expected_version:
-            raise StaleVersion(table, record_id, before.get("updated_by"), before.get("updated_at"))
+            raise StaleVersion(table, record_id, before.get("updated_by"), before.get("updated_at"),
+                               before["version"])
         sets = ", ".join(f"{c} = ?" for c in values)
         self.cur.execute(
             f"UPDATE {table} SET {sets}, version = version + 1, updated_at = ?, updated_by = ?"
@@ -253,7 +256,8 @@ class Tx:
         if before is None:
             return
         if expected_version is not None and before["version"] != expected_version:
-            raise StaleVersion(table, record_id, before.get("updated_by"), before.get("updated_at"))
+            raise StaleVersion(table, record_id, before.get("updated_by"), before.get("updated_at"),
+                               before["version"])
         self.cur.execute(f"DELETE FROM {table} WHERE id = ?", [record_id])
         self._audit("delete", table, record_id, village_id, before, None)
 
