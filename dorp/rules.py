@@ -133,7 +133,9 @@ class Assessment:
     def presented_to(self, party: str, by: date) -> bool:
         """Stap 2: "De mBc wordt gepresenteerd aan dorp en gemeente": this assessment was
         presented to `party` ("village" / "municipality") on or before `by`."""
-        d = self.presented_village_on if party == "village" else self.presented_municipality_on
+        dates = {"village": self.presented_village_on,
+                 "municipality": self.presented_municipality_on}
+        d = dates[party]
         return d is not None and d <= by
 
 

@@ -177,8 +177,16 @@ def test_gate_completed(plan, score, missing):
 
 def test_gate_step_1_has_no_criteria_and_unknown_stages_fail():
     assert rules.missing_for(1, records()) == []
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown stage 5"):
         rules.missing_for(5, records())
+
+
+def test_presented_to_names_the_party():
+    a = mbc(4, 4, village=D, municipality=D + timedelta(days=2))
+    assert a.presented_to("village", D) and not a.presented_to("municipality", D)
+    assert a.presented_to("municipality", D + timedelta(days=2))
+    with pytest.raises(KeyError):
+        a.presented_to("gemeente", D)
 
 
 def test_stages():
@@ -331,6 +339,11 @@ def test_lines_only_at_step_4(history, low, declining):
     assert ("line_low" in got, "line_declining" in got) == (low, declining)
     got3 = rules.alerts(facts(step=3, line_history=history), TODAY)
     assert "line_low" not in got3 and "line_declining" not in got3
+
+
+def test_declining_compares_the_latest_with_the_one_just_before():
+    f = facts(step=4, line_history={"target_group": [5, 3, 1], "broad_support": [1, 5, 4]})
+    assert rules.declining_lines(f) == ["target_group"]
 
 
 def test_line_helpers():

@@ -90,8 +90,41 @@ def test_vote_tie_for_two_seats_among_three():
 
 
 def test_vote_needs_a_seat():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="seats must be at least 1"):
         vote.result({"A": 1}, 0)
+
+
+def test_vote_ranks_by_votes_not_by_name():
+    r = vote.result({"A": 1, "B": 9, "C": 5}, 1)
+    assert r == vote.VoteResult(frozenset({"B"}), frozenset(), 0, frozenset())
+    r = vote.result({"A": 1, "B": 9, "C": 5}, 2)
+    assert r == vote.VoteResult(frozenset({"B", "C"}), frozenset(), 0, frozenset())
+
+
+def test_vote_results_in_full():
+    assert vote.result({"A": 10, "B": 10, "C": 3}, 2) == vote.VoteResult(
+        frozenset({"A", "B"}), frozenset(), 0)
+    assert vote.result({"A": 0, "B": 5}, 3) == vote.VoteResult(
+        frozenset({"B"}), frozenset(), 2, frozenset({"A"}))
+    assert vote.result({"A": 7, "B": 7}, 1) == vote.VoteResult(
+        frozenset(), frozenset({"A", "B"}), 1)
+
+
+def test_vote_decision_messages():
+    one = vote.result({"A": 30, "B": 10, "C": 10, "D": 10}, 2)
+    assert vote.check_decision(one, {"B", "C", "D"}) == \
+        "Kies precies 1 dorp uit de dorpen die gelijk staan."
+    assert vote.check_decision(one, {"A"}) == "Kies alleen uit de dorpen die gelijk staan."
+    two = vote.result({"A": 9, "B": 9, "C": 9}, 2)
+    assert vote.check_decision(two, {"A"}) == \
+        "Kies precies 2 dorpen uit de dorpen die gelijk staan."
+    z1 = vote.result({"A": 0, "B": 0, "C": 5}, 2)
+    assert vote.check_decision(z1, {"A", "B"}) == \
+        "Kies minstens 1 en hoogstens 1 dorp uit de dorpen zonder stemmen."
+    z2 = vote.result({"A": 0, "B": 0, "C": 0}, 2)
+    assert vote.check_decision(z2, set()) == \
+        "Kies minstens 1 en hoogstens 2 dorpen uit de dorpen zonder stemmen."
+    assert vote.check_decision(z2, {"A", "D"}) == "Kies alleen uit de dorpen zonder stemmen."
 
 
 # --- the gates ----------------------------------------------------------------------------------
@@ -116,10 +149,61 @@ READY_FOR_4 = dict(step=3, member_parties=BOTH, latest_meeting=meeting(3, 4))
     (dict(step=4), ["no_exit_plan", "safeguarding_low"]),
 ])
 def test_advance_refused_lists_exactly_what_is_missing(kw, missing):
+    f = facts(**kw)
     with pytest.raises(moves.GateUnmet) as e:
-        moves.plan(facts(**kw), "advance")
+        moves.plan(f, "advance")
     assert e.value.missing == missing
+    assert e.value.stage == (f.step + 1 if f.step < 4 else "completed")
     assert "Nog niet vervuld" in e.value.problems["move"]
+
+
+def test_gate_unmet_says_in_dutch_where_to_and_what_is_missing():
+    with pytest.raises(moves.GateUnmet) as e:
+        moves.plan(facts(step=2, mbc=mbc(2, 2, True, village=TODAY)), "advance")
+    assert e.value.problems == {"move": (
+        "Niet verplaatst naar Stap 3: Formeren van een stuurgroep. Nog niet vervuld: De laatste "
+        "mBc is geen go: bereidheid en bekwaamheid ontbreken allebei; De laatste mBc is niet (op "
+        "tijd) gepresenteerd aan de gemeente. Een programmaleider kan dit overrulen met een "
+        "geschreven reden.")}
+
+
+def test_a_move_records_exactly_where_from_and_to():
+    m = moves.plan(facts(**READY_FOR_2), "advance")
+    assert m == moves.Move(1, 2, "active", "active", False, None, ())
+    m = moves.plan(facts(**READY_FOR_2), "advance", reason="  Beide willen  ")
+    assert m == moves.Move(1, 2, "active", "active", False, "Beide willen", ())
+    m = moves.plan(facts(), "advance", reason="Mondeling", override=True)
+    assert m == moves.Move(1, 2, "active", "active", True, "Mondeling",
+                           ("not_chosen", "consent_municipality", "consent_community"))
+    done = facts(step=4, has_exit_plan=True, safeguarding=4)
+    assert moves.plan(done, "advance", reason="Stichting") == moves.Move(
+        4, 4, "active", "completed", False, "Stichting", ())
+    low = facts(step=4, has_exit_plan=True, safeguarding=2)
+    assert moves.plan(low, "advance", reason="Toch klaar", override=True) == moves.Move(
+        4, 4, "active", "completed", True, "Toch klaar", ("safeguarding_low",))
+    assert moves.plan(facts(step=3), "pause", reason="Zomerstop") == moves.Move(
+        3, 3, "active", "paused", False, "Zomerstop")
+
+
+def test_a_reason_of_exactly_five_characters_is_enough():
+    assert moves.plan(facts(step=2), "stop", reason="Klaar").reason == "Klaar"
+    with pytest.raises(Invalid) as e:
+        moves.plan(facts(step=2), "stop", reason="Kort")
+    assert e.value.problems == {"reason": "Geef een reden (minstens 5 tekens)."}
+    with pytest.raises(Invalid) as e:
+        moves.plan(facts(), "advance", reason="Kort", override=True)
+    assert e.value.problems == {"reason": "Een override vraagt een geschreven reden (minstens "
+                                          "5 tekens)."}
+    with pytest.raises(Invalid) as e:
+        moves.plan(facts(step=4, has_exit_plan=True, safeguarding=4), "advance", reason="Kort")
+    assert e.value.problems == {"reason": "Geef bij het afronden een reden (minstens 5 tekens), "
+                                          "bijvoorbeeld hoe de borging geregeld is."}
+
+
+def test_what_a_status_refuses_is_said_with_its_name():
+    with pytest.raises(Invalid) as e:
+        moves.plan(facts(status="paused"), "advance")
+    assert e.value.problems == {"action": "Dit kan niet bij een pilot met status 'Gepauzeerd'."}
 
 
 @pytest.mark.parametrize("kw,to_step,to_status", [
