@@ -114,7 +114,8 @@ def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
     t: dict[str, list[dict]] = {name: [] for name in (
         "programme", "villages", "pilots", "votes", "start_meetings", "consent", "mbc",
         "mbc_effects", "partners", "steering_members", "steering_meetings", "actions",
-        "line_scores", "working_modes", "initiatives", "safeguarding", "budget", "step_moves")}
+        "line_scores", "working_modes", "initiatives", "initiative_phases", "safeguarding",
+        "budget", "step_moves")}
     start = _month(today, -30)
     t["programme"].append({"name": PROGRAMME_NAME, "funder": "Provincie Gelderland",
                            "start_date": start, "end_date": _month(today, 18), "is_demo": True})
@@ -232,8 +233,18 @@ def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
                     t["line_scores"].append({"village": p.village, "line": ln, "date": on, "score": sc,
                                              "note": "Maandelijkse meting", "source": "professionals"})
             for name, phase in rnd.sample(INITIATIVES, 3):
+                # Every initiative starts as an idea; the others moved on later (2.4: the
+                # phases are kept with their dates, "niet-lineair").
+                moved = min(s4 + timedelta(days=75), end) if phase != "idea" else s4
                 t["initiatives"].append({"village": p.village, "name": name, "phase": phase,
-                                         "description": f"{name} in {p.village}", "since": s4})
+                                         "description": f"{name} in {p.village}", "since": moved})
+                t["initiative_phases"].append({"village": p.village, "initiative": name,
+                                               "from_phase": None, "to_phase": "idea",
+                                               "changed_on": s4, "changed_by": "Ilse Kamphuis"})
+                if phase != "idea":
+                    t["initiative_phases"].append({
+                        "village": p.village, "initiative": name, "from_phase": "idea",
+                        "to_phase": phase, "changed_on": moved, "changed_by": "Ilse Kamphuis"})
             if p.exit_plan:
                 t["safeguarding"].append({"village": p.village, "exit_date": _month(today, 3 if p.status == "active" else -1),
                                           "successor": f"Stichting Zorg {p.village}",
