@@ -17,8 +17,25 @@ from dorp.repo.scope import village_filter
 def _lines_pivot() -> str:
     """The two latest scores of each line as columns <line>_1 (latest) and <line>_2."""
     return ",\n           ".join(
-        f"max(CASE WHEN line = '{ln}' AND rn = {k} THEN score END) AS {ln}_{k}"
-        for ln in LINES for k in (1, 2))
+        f"max(CASE WHEN t.g - t.village_id * 8 = {i} THEN {tab}.key % 10 END) AS {ln}_{k}"
+        for i, ln in enumerate(LINES) for k, tab in ((1, "t"), (2, "u")))
+
+
+# One integer per (village, line): village id times 8 plus the line's place in LINES.
+_LINE_GROUP = "(l.village_id * 8 + CASE l.line {} END)".format(
+    " ".join(f"WHEN '{ln}' THEN {i}" for i, ln in enumerate(LINES)))
+
+
+# "The latest record" as one number that sorts like (date, id): days since 1970 times 10^11
+# plus the record's id (ids stay far below 10^11). Its maximum picks the whole latest record
+# (the id is the key modulo 10^11); for a line score the score (1-5) is one more digit. Two
+# aggregates instead of a window over every row: ten years of monthly scores for 1000 villages
+# in about a tenth of the time of ROW_NUMBER(), in SQL that DuckDB and PostgreSQL both run.
+_IDS = 100000000000
+
+
+def _key(alias: str, day: str) -> str:
+    return f"(CAST({alias}.{day} - DATE '1970-01-01' AS BIGINT) * {_IDS} + {alias}.id)"
 
 
 # One row per pilot with everything the rules need, in portable SQL (DuckDB and PostgreSQL:
@@ -87,14 +104,14 @@ cons AS (
            bool_or(c.party = 'community') AS community
     FROM judged j JOIN consent c ON c.village_id = j.village_id AND c.given_on <= j.d
     GROUP BY j.village_id, j.k),
+mbc_key AS (
+    SELECT j.village_id, j.k, max({key_b}) AS key
+    FROM judged j JOIN mbc b ON b.village_id = j.village_id AND b.assessed_on <= j.d
+    GROUP BY j.village_id, j.k),
 mbc_at AS (
-    SELECT x.* FROM (
-        SELECT j.village_id, j.k, b.assessed_on, b.may_ok, b.willingness, b.ability,
-               b.presented_village_on, b.presented_municipality_on,
-               ROW_NUMBER() OVER (PARTITION BY j.village_id, j.k
-                                  ORDER BY b.assessed_on DESC, b.id DESC) AS rn
-        FROM judged j JOIN mbc b ON b.village_id = j.village_id AND b.assessed_on <= j.d) x
-    WHERE x.rn = 1),
+    SELECT mk.village_id, mk.k, b.assessed_on, b.may_ok, b.willingness, b.ability,
+           b.presented_village_on, b.presented_municipality_on
+    FROM mbc_key mk JOIN mbc b ON b.id = mk.key % {ids}),
 members AS (
     SELECT j.village_id, j.k,
            bool_or(s.party = 'municipality') AS municipality,
@@ -103,36 +120,36 @@ members AS (
          AND (s.from_date IS NULL OR s.from_date <= j.d)
          AND (s.until_date IS NULL OR s.until_date >= j.d)
     GROUP BY j.village_id, j.k),
+meet_key AS (
+    SELECT j.village_id, j.k, max({key_s}) AS key
+    FROM judged j JOIN steering_meetings s ON s.village_id = j.village_id AND s.held_on <= j.d
+    GROUP BY j.village_id, j.k),
 meet AS (
-    SELECT x.* FROM (
-        SELECT j.village_id, j.k, s.held_on, s.municipality_satisfaction AS mun_sat,
-               s.community_satisfaction AS com_sat,
-               ROW_NUMBER() OVER (PARTITION BY j.village_id, j.k
-                                  ORDER BY s.held_on DESC, s.id DESC) AS rn
-        FROM judged j JOIN steering_meetings s ON s.village_id = j.village_id
-             AND s.held_on <= j.d) x
-    WHERE x.rn = 1),
+    SELECT mk.village_id, mk.k, s.held_on, s.municipality_satisfaction AS mun_sat,
+           s.community_satisfaction AS com_sat
+    FROM meet_key mk JOIN steering_meetings s ON s.id = mk.key % {ids}),
 guard AS (
-    SELECT x.* FROM (
-        SELECT j.village_id, j.k, l.score,
-               ROW_NUMBER() OVER (PARTITION BY j.village_id, j.k
-                                  ORDER BY l.scored_on DESC, l.id DESC) AS rn
-        FROM judged j JOIN line_scores l ON l.village_id = j.village_id
-             AND l.line = 'safeguarding' AND l.scored_on <= j.d
-        WHERE j.k = 1) x
-    WHERE x.rn = 1),
-ranked AS (
-    SELECT l.village_id, l.line, l.score,
-           ROW_NUMBER() OVER (PARTITION BY l.village_id, l.line
-                              ORDER BY l.scored_on DESC, l.id DESC) AS rn
-    FROM line_scores l
-    JOIN pil ON pil.village_id = l.village_id
-    CROSS JOIN params
-    WHERE l.scored_on <= params.today),
+    SELECT j.village_id, j.k, max({key_l} * 10 + l.score) % 10 AS score
+    FROM judged j JOIN line_scores l ON l.village_id = j.village_id
+         AND l.line = 'safeguarding' AND l.scored_on <= j.d
+    WHERE j.k = 1
+    GROUP BY j.village_id, j.k),
+top1 AS (
+    SELECT l.village_id, {line_group} AS g, max({key_l} * 10 + l.score) AS key
+    FROM line_scores l CROSS JOIN params
+    WHERE l.scored_on <= params.today
+    GROUP BY l.village_id, {line_group}),
+top2 AS (
+    SELECT t.g, max({key_l} * 10 + l.score) AS key
+    FROM line_scores l CROSS JOIN params
+    JOIN top1 t ON t.g = {line_group}
+    WHERE l.scored_on <= params.today AND {key_l} * 10 + l.score < t.key
+    GROUP BY t.g),
 lines AS (
-    SELECT village_id,
+    SELECT t.village_id,
            {lines}
-    FROM ranked WHERE rn <= 2 GROUP BY village_id),
+    FROM top1 t LEFT JOIN top2 u ON u.g = t.g
+    GROUP BY t.village_id),
 plan AS (
     SELECT DISTINCT village_id FROM safeguarding
     WHERE exit_date IS NOT NULL AND COALESCE(TRIM(successor), '') <> ''),
@@ -210,7 +227,9 @@ LEFT JOIN plan ON plan.village_id = pil.village_id
 LEFT JOIN activity act ON act.village_id = pil.village_id
 LEFT JOIN modes ON modes.village_id = pil.village_id
 ORDER BY pil.village, pil.village_id
-""".replace("{lines}", _lines_pivot()).replace(
+""".replace("{lines}", _lines_pivot()).replace("{ids}", str(_IDS)).replace(
+    "{key_b}", _key("b", "assessed_on")).replace("{key_s}", _key("s", "held_on")).replace(
+    "{key_l}", _key("l", "scored_on")).replace("{line_group}", _LINE_GROUP).replace(
     "{line_columns}", ", ".join(f"lines.{ln}_{k}" for ln in LINES for k in (1, 2)))
 
 # Columns of a facts row (pilots.facts_rows); the benchmark's yardstick returns the same.
