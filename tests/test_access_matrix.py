@@ -134,10 +134,11 @@ def _own_programme(db) -> None:
     users.add(db, SYSTEM, T_FUNDER, "funder", "lang-genoeg-0")
 
 
-def _ctx(db) -> dict:
-    """Ids of records in village A and B to call the functions with."""
+def _ctx(db, names: dict[str, str] | None = None) -> dict:
+    """Ids of records in village A and B (by default this test's own villages) to call the
+    functions with."""
     ctx = {}
-    for key, name in (("A", A), ("B", B)):
+    for key, name in (names or {"A": A, "B": B}).items():
         vid = db.scalar("SELECT id FROM villages WHERE name = ?", [name])
 
         def one(sql, vid=vid):
