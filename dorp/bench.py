@@ -587,7 +587,7 @@ def facts_pandas(f: dict, today: date) -> list[dict]:
             row[f"meeting_on_{k}"] = val(m.get("held_on"))
             row[f"mun_sat_{k}"] = val(m.get("municipality_satisfaction"))
             row[f"com_sat_{k}"] = val(m.get("community_satisfaction"))
-        row["safeguarding_1"] = val(guard.get((vid, 1), {}).get("score"))
+        row["guard_1"] = val(guard.get((vid, 1), {}).get("score"))
         for ln in LINES_:
             scores = last2.get((vid, ln), [])
             row[f"{ln}_1"] = scores[-1] if scores else None

@@ -136,6 +136,34 @@ def test_the_latest_assessment_is_taken_as_a_whole(demo_db):
     assert f.entered_on < AS_OF and f.at_entry.mbc.willingness == 4
 
 
+def test_the_facts_query_names_each_column_once(demo_db):
+    """A row is a dict: two columns of one name would silently keep only the last."""
+    sql = pilots._FACTS_SQL.replace("{scope}", "")
+    names = [d[0] for d in demo_db.con.cursor().execute(sql, [AS_OF]).description]
+    assert len(names) == len(set(names)) and set(pilots.FACT_COLUMNS) <= set(names)
+
+
+def test_safeguarding_as_of_the_day_of_entry(empty_db):
+    """Completed when the latest safeguarding score was 4; a lower score since changes today's
+    records, not the ones the completion was judged on."""
+    from datetime import date
+    from tests.test_judgements import programme
+    tables = programme({"name": "X", "pilot": {"step": 4, "status": "completed"},
+                        "line_scores": [{"line": "safeguarding", "date": date(2026, 5, 1),
+                                         "score": 4},
+                                        {"line": "safeguarding", "date": date(2026, 8, 1),
+                                         "score": 2}],
+                        "step_moves": [{"from_step": 4, "to_step": 4, "from_status": "active",
+                                        "to_status": "completed",
+                                        "moved_on": date(2026, 6, 1)}]})
+    bulk.replace_all(empty_db, SYSTEM, tables, replace=False)
+    [(_, f)] = pilots.facts(empty_db, SYSTEM, AS_OF)
+    assert f.entered_on == date(2026, 6, 1)
+    assert (f.at_entry.safeguarding, f.now.safeguarding) == (4, 2)
+    assert f.line_history["safeguarding"] == [4, 2]
+    _same(empty_db)
+
+
 def test_facts_are_cached_until_a_write(scale_db):
     from dorp.repo import cache
     pilots.facts(scale_db, SYSTEM, AS_OF)

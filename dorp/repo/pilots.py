@@ -202,7 +202,7 @@ SELECT pil.village_id, pil.village, pil.municipality, pil.step, pil.status, pil.
        COALESCE(s1.community, FALSE) AS member_community_1,
        t0.held_on AS meeting_on_0, t0.mun_sat AS mun_sat_0, t0.com_sat AS com_sat_0,
        t1.held_on AS meeting_on_1, t1.mun_sat AS mun_sat_1, t1.com_sat AS com_sat_1,
-       g1.score AS safeguarding_1,
+       g1.score AS guard_1,
        {line_columns},
        plan.village_id IS NOT NULL AS has_exit_plan,
        act.last_activity,
@@ -233,7 +233,9 @@ ORDER BY pil.village, pil.village_id
     "{line_columns}", ", ".join(f"lines.{ln}_{k}" for ln in LINES for k in (1, 2)))
 
 # Columns of a facts row (pilots.facts_rows); the benchmark's yardstick returns the same.
-FACT_COLUMNS = (
+# Every name is distinct: a row is a dict (guard_1 is the safeguarding score of the day of
+# entry, safeguarding_1 / _2 today's latest two).
+FACT_COLUMNS: tuple[str, ...] = (
     "village_id", "village", "municipality", "step", "status", "started_on", "entered_on",
     "override_current", "chosen_0", "chosen_1", "consent_municipality_0",
     "consent_community_0", "consent_municipality_1", "consent_community_1",
@@ -241,7 +243,7 @@ FACT_COLUMNS = (
                                             "presented_village", "presented_municipality")),
     "member_municipality_0", "member_community_0", "member_municipality_1",
     "member_community_1", "meeting_on_0", "mun_sat_0", "com_sat_0", "meeting_on_1",
-    "mun_sat_1", "com_sat_1", "safeguarding_1",
+    "mun_sat_1", "com_sat_1", "guard_1",
     *(f"{ln}_{k}" for ln in LINES for k in (1, 2)),
     "has_exit_plan", "last_activity", "modes",
 )
@@ -267,7 +269,7 @@ def _records(r: dict, k: int, on: date, history: dict[str, list[int]]) -> rules.
                                 _int(r[f"com_sat_{k}"]))
     parties = lambda prefix: frozenset(  # noqa: E731
         p for p in ("municipality", "community") if r[f"{prefix}_{p}_{k}"])
-    guard = (history.get("safeguarding") or [None])[-1] if k == 0 else _int(r["safeguarding_1"])
+    guard = (history.get("safeguarding") or [None])[-1] if k == 0 else _int(r["guard_1"])
     return rules.Records(
         on=on, chosen_by_vote=bool(r[f"chosen_{k}"]), consent=parties("consent"), mbc=mbc,
         member_parties=parties("member"), latest_meeting=meeting,
@@ -330,3 +332,6 @@ def overview(db: Db, user: User, today: date) -> pd.DataFrame:
         })
     return pd.DataFrame(rows, columns=["village_id", "village", "municipality", "step", "status",
                                        "last_activity", "alerts", "verdict"])
+
+
+assert len(set(FACT_COLUMNS)) == len(FACT_COLUMNS), "facts columns must have distinct names"
