@@ -127,7 +127,7 @@ EDITABLE = {
     "bkg_lead_group", "bkg_conversations", "bkg_themes", "bkg_village_meetings", "bkg_subgroups",
     "working_groups", "working_group_modes", "working_group_contacts",
 }
-APPEND_ONLY = {"step_moves", "user_villages", "bkg_theme_sources"}
+APPEND_ONLY = {"step_moves", "user_villages", "initiative_phases", "bkg_theme_sources"}
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from dorp import burgerkracht as bk, i18n, rules
-from dorp.rules import PilotFacts
+from dorp.rules import PilotFacts, Records
 
 TODAY = date(2026, 11, 29)
 
@@ -19,9 +19,10 @@ def group(**kw) -> bk.Group:
     return bk.Group(**base)
 
 
-def pilot(**kw) -> PilotFacts:
+def pilot(has_exit_plan: bool = True, **kw) -> PilotFacts:
     base = dict(village="Laren", municipality="Lochem", step=4, status="active",
-                last_activity=TODAY - timedelta(days=5), has_exit_plan=True)
+                now=Records(on=TODAY, has_exit_plan=has_exit_plan),
+                last_activity=TODAY - timedelta(days=5))
     base.update(kw)
     return PilotFacts(**base)
 
