@@ -174,7 +174,8 @@ def test_dashboard_warns_of_a_quiet_group(app_as, demo_db):
     at = dashboard_page(app_as, demo_db, "Heteren")
     warnings = " ".join(texts(at.warning))
     assert "Werkgroep 'Werkgroep Dorpshuis' had al 77 dagen geen contact" in warnings
-    assert "Werkgroep stil" in warnings          # also among the pilot's signals
+    # also among the pilot's signals, as its own cause
+    assert "**Werkgroepen van de Burgerkrachtgenerator** (Stap 4" in warnings
 
 
 def test_overview_shows_the_stage_per_village_and_quiet_groups(app_as, demo_db):
@@ -185,7 +186,14 @@ def test_overview_shows_the_stage_per_village_and_quiet_groups(app_as, demo_db):
     assert stage["Vorden"] == "Werkgroepen" and stage["Laren"] == "Groepsgesprekken"
     assert stage["Kootwijkerbroek"] == "Kopgroep" and stage["Beesd"] == "–"
     md = " ".join(texts(at.markdown))
-    assert "**Werkgroep stil**: Werkgroep 'Werkgroep Dorpshuis' had al 77 dagen geen contact" in md
+    assert "**Werkgroepen van de Burgerkrachtgenerator** (Stap 4 · Projectuitvoering): " \
+           "Werkgroep 'Werkgroep Dorpshuis' had al 77 dagen geen contact" in md
+    # the cause links to the pilot's Burgerkrachtgenerator tab
+    links = [(e.proto.page, dict(e.proto.query_string and [kv.split("=") for kv in
+                                                          e.proto.query_string.split("&")] or []))
+             for e in at.get("page_link")]
+    heteren = str(vid(demo_db, "Heteren"))
+    assert any(q.get("village_id") == heteren and q.get("tab") == "5" for _p, q in links), links
 
 
 def test_funder_sees_counts_only(app_as, demo_db):
