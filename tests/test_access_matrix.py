@@ -164,8 +164,13 @@ def _ctx(db, names: dict[str, str] | None = None) -> dict:
 
 
 def _bkg_records(db, vid) -> dict:
-    """Ids of the village's Burgerkrachtgenerator records (a theme, working group and mode are
-    added where the demo has none, e.g. Laren is still in its conversations)."""
+    """Ids of the village's Burgerkrachtgenerator records: a lead-group member, a theme, a
+    working group and its mode are added where there are none (an allowed call may have
+    removed the member)."""
+    if not db.scalar("SELECT count(*) FROM bkg_lead_group WHERE village_id = ?", [vid]):
+        with db.tx("test") as tx:
+            tx.insert("bkg_lead_group", {"village_id": vid, "name": "Matrix Kopgroeplid",
+                                         "role": "resident", "joined_on": D}, village_id=vid)
     if not db.scalar("SELECT count(*) FROM working_groups WHERE village_id = ?", [vid]):
         with db.tx("test") as tx:
             theme = tx.insert("bkg_themes", {"village_id": vid, "theme": "Matrixthema",
