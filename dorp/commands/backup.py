@@ -40,7 +40,7 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     aside = backup.restore(args.dir)
-    print(f"Back-up {args.dir} teruggezet in {config.db_path()}.")
+    print(f"Back-up {args.dir} teruggezet in {config.db_label()}.")
     if aside:
         print(f"De vervangen database staat opzij als {aside}.")
     return 0
