@@ -30,8 +30,10 @@ Store = DuckStore | PgStore
 class StaleVersion(Exception):
     """A save based on a version that someone else changed meanwhile."""
 
-    def __init__(self, table: str, record_id: int, changed_by: str | None, changed_at: Any):
+    def __init__(self, table: str, record_id: int, changed_by: str | None, changed_at: Any,
+                 current_version: int | None = None):
         self.table, self.record_id = table, record_id
+        self.current_version = current_version  # what a deliberate second save is based on
         self.changed_by, self.changed_at = changed_by, changed_at
         when = f" op {changed_at:%d-%m-%Y om %H:%M}" if isinstance(changed_at, datetime) else ""
         super().__init__(
@@ -229,9 +231,10 @@ class Tx:
         """The record changed between our read and our write: say who changed it (the row
         as it is now, committed by the other process)."""
         now = self.store.cursor().execute(
-            f"SELECT updated_by, updated_at FROM {table} WHERE id = ?", [record_id]).fetchone() \
-            if self.store is not None else None
-        raise StaleVersion(table, record_id, now[0] if now else None, now[1] if now else None)
+            f"SELECT updated_by, updated_at, version FROM {table} WHERE id = ?",
+            [record_id]).fetchone() if self.store is not None else None
+        raise StaleVersion(table, record_id, now[0] if now else None, now[1] if now else None,
+                           now[2] if now else None)
 
     def insert(self, table: str, values: dict, village_id: int | None = None,
                audit: bool = True) -> int:
@@ -262,7 +265,8 @@ class Tx:
         if before is None:
             raise KeyError(f"{table} {record_id} bestaat niet (meer)")
         if expected_version is not None and before["version"] != expected_version:
-            raise StaleVersion(table, record_id, before.get("updated_by"), before.get("updated_at"))
+            raise StaleVersion(table, record_id, before.get("updated_by"), before.get("updated_at"),
+                               before["version"])
         sets = ", ".join(f"{c} = ?" for c in values)
         self.cur.execute(
             f"UPDATE {table} SET {sets}, version = version + 1, updated_at = ?, updated_by = ?"
@@ -284,7 +288,8 @@ class Tx:
         if before is None:
             return
         if expected_version is not None and before["version"] != expected_version:
-            raise StaleVersion(table, record_id, before.get("updated_by"), before.get("updated_at"))
+            raise StaleVersion(table, record_id, before.get("updated_by"), before.get("updated_at"),
+                               before["version"])
         self.cur.execute(f"DELETE FROM {table} WHERE id = ? AND version = ?",
                          [record_id, before["version"]])
         if self._changed() != 1:

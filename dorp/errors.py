@@ -14,3 +14,8 @@ class Invalid(ValueError):
     def __init__(self, problems: dict[str, str]):
         self.problems = problems
         super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+
+
+class NeedsConfirm(Exception):
+    """A write that is allowed but unusual (a second meeting on the same date): nothing was
+    written; the message asks the user to confirm, and the write is repeated confirmed."""

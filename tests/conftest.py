@@ -210,3 +210,12 @@ def shot(page, name: str) -> Path:
 
 
 PASSWORDS = {u: p for u, p, _, _ in demo.DEMO_ACCOUNTS}
+
+
+def form_widget(at, kind: str, form: str, field: str = "__submit"):
+    """The AppTest widget of `field` in the ui.Form named `form` (keys are
+    form:<name>:<scope>:<record>:<generation>:<field>); kind is "button", "selectbox", ..."""
+    matches = [e for e in getattr(at, kind)
+               if e.key and e.key.startswith(f"form:{form}:") and e.key.endswith(f":{field}")]
+    assert matches, f"no {kind} {field!r} in form {form!r}"
+    return matches[0]

@@ -42,12 +42,12 @@ SQL = re.compile(r"\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b")
 
 
 def test_pages_hold_no_sql():
-    for p in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
+    for p in [ROOT / "app.py", *(ROOT / "pages").rglob("*.py")]:
         assert not SQL.search(p.read_text(encoding="utf-8")), p
 
 
 def test_no_raw_html():
-    for p in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "dorp").rglob("*.py")]:
+    for p in [ROOT / "app.py", *(ROOT / "pages").rglob("*.py"), *(ROOT / "dorp").rglob("*.py")]:
         text = p.read_text(encoding="utf-8")
         assert "unsafe_allow_html" not in text, p
         assert "st.html(" not in text and "components.html" not in text, p
@@ -59,3 +59,4 @@ def test_every_page_guards_itself_first():
         body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))
                 and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
         assert "ui.guard" in ast.unparse(body[0]), f"{p.name}: first statement is not ui.guard"
+

@@ -5,6 +5,7 @@ leaving the app. A screenshot of each step goes to tests/artifacts/stap-*.png.""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import LEAD, PASSWORDS, login, shot, start_server
 
@@ -26,10 +27,13 @@ def idle(page):
 
 
 def choose(page, label, option, nth=0):
-    """Pick an option of a select box by typing it (the box filters) and pressing Enter."""
-    page.get_by_role("combobox", name=label, exact=True).nth(nth).click()
+    """Pick an option of a select box by typing it (the box filters) and pressing Enter, then
+    wait until the box shows it (a submit before that would send the old value)."""
+    box = page.get_by_role("combobox", name=label, exact=True).nth(nth)
+    box.click()
     page.keyboard.type(option)
     page.keyboard.press("Enter")
+    expect(box).to_have_value(option)
 
 
 def snap(page, name):

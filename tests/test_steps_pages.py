@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from dorp.repo import moves, steps
-from tests.conftest import AS_OF, LEAD, STEERING, user_of
+from tests.conftest import AS_OF, LEAD, STEERING, form_widget, user_of
 
 PILOT = "pages/pilot.py"
 START = "pages/startbijeenkomst.py"
@@ -30,6 +30,12 @@ def pilot_page(app_as, db, village: str, user: str = LEAD, lang: str = "nl"):
     return at
 
 
+def submit(at, form):
+    form_widget(at, "button", form).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
 def click(at, key):
     at.button(key=key).click().run()
     assert not at.exception, at.exception
@@ -49,15 +55,15 @@ def test_status_tab_shows_stage_gate_and_alerts_in_plain_dutch(app_as, demo_db):
 
 def test_consent_refused_without_who_then_saved(app_as, demo_db):
     at = pilot_page(app_as, demo_db, "Beesd")
-    at.selectbox(key="consent_party").set_value("community")
-    at.date_input(key="consent_on").set_value(AS_OF + timedelta(days=10))
-    click(at, "consent_submit")
+    form_widget(at, "selectbox", "consent", "party").set_value("community")
+    form_widget(at, "date_input", "consent", "given_on").set_value(AS_OF + timedelta(days=10))
+    submit(at, "consent")
     errors = " ".join(texts(at.error))
     assert "Niet opgeslagen" in errors and "toekomst" in errors and "Vul in wie" in errors
     assert len(steps.consent(demo_db, user_of(demo_db, LEAD), vid(demo_db, "Beesd"))) == 1
-    at.date_input(key="consent_on").set_value(AS_OF)
-    at.text_input(key="consent_by").input("Dorpsraad Beesd")
-    click(at, "consent_submit")
+    form_widget(at, "date_input", "consent", "given_on").set_value(AS_OF)
+    form_widget(at, "text_input", "consent", "given_by").input("Dorpsraad Beesd")
+    submit(at, "consent")
     assert "Opgeslagen." in texts(at.success)
     cons = steps.consent(demo_db, user_of(demo_db, LEAD), vid(demo_db, "Beesd"))
     assert set(cons.party) == {"municipality", "community"}
@@ -67,16 +73,16 @@ def test_consent_refused_without_who_then_saved(app_as, demo_db):
 def test_move_refused_by_the_gate_then_override_needs_a_reason(app_as, demo_db):
     v = vid(demo_db, "Beesd")
     at = pilot_page(app_as, demo_db, "Beesd")
-    assert at.radio(key="move_action").value == "advance"
-    click(at, "move_submit")
+    assert form_widget(at, "radio", "move", "action").value == "advance"
+    submit(at, "move")
     assert any("Nog niet vervuld" in e and "dorpsgemeenschap" in e for e in texts(at.error))
     assert moves.pilot_record(demo_db, user_of(demo_db, LEAD), v)["step"] == 1
-    at.checkbox(key="move_override").check()
-    click(at, "move_submit")
+    form_widget(at, "checkbox", "move", "override").check()
+    submit(at, "move")
     assert any("override vraagt een geschreven reden" in e for e in texts(at.error))
-    at.checkbox(key="move_override").check()
-    at.text_area(key="move_reason").input("Dorpsraad stemde mondeling in; brief volgt")
-    click(at, "move_submit")
+    form_widget(at, "checkbox", "move", "override").check()
+    form_widget(at, "text_area", "move", "reason").input("Dorpsraad stemde mondeling in; brief volgt")
+    submit(at, "move")
     assert "De pilot is verplaatst." in texts(at.success)
     assert moves.pilot_record(demo_db, user_of(demo_db, LEAD), v)["step"] == 2
     last = moves.timeline(demo_db, user_of(demo_db, LEAD), v).iloc[0]
@@ -89,22 +95,22 @@ def test_move_refused_by_the_gate_then_override_needs_a_reason(app_as, demo_db):
 def test_mbc_refused_without_may_then_no_go_offers_to_close(app_as, demo_db):
     v = vid(demo_db, "Beesd")
     at = pilot_page(app_as, demo_db, "Beesd")
-    at.selectbox(key="mbc_w").set_value(2)
-    at.selectbox(key="mbc_a").set_value(7 if False else 2)
-    click(at, "mbc_submit")
+    form_widget(at, "selectbox", "mbc", "w").set_value(2)
+    form_widget(at, "selectbox", "mbc", "a").set_value(7 if False else 2)
+    submit(at, "mbc")
     errors = " ".join(texts(at.error))
     assert "mag dit?" in errors and "bron" in errors
-    at.radio(key="mbc_may").set_value(True)
-    at.selectbox(key="mbc_w_src").set_value("residents")
-    at.selectbox(key="mbc_a_src").set_value("statistics")
-    at.text_area(key="mbc_opp").input("Dorpshuis\nKerk")
-    click(at, "mbc_submit")
+    form_widget(at, "radio", "mbc", "may").set_value(True)
+    form_widget(at, "selectbox", "mbc", "w_src").set_value("residents")
+    form_widget(at, "selectbox", "mbc", "a_src").set_value("statistics")
+    form_widget(at, "text_area", "mbc", "opp").input("Dorpshuis\nKerk")
+    submit(at, "mbc")
     assert "Opgeslagen." in texts(at.success)
     assert "No go: de methode kan hier niet worden toegepast" in texts(at.error)
     charts = at.get("vega_lite_chart")
     assert len(charts) >= 2                     # vote + matrix
     # the no-go offers to close the pilot with a reason
-    click(at, "close_no_go_submit")
+    submit(at, "close_no_go")
     assert moves.pilot_record(demo_db, user_of(demo_db, LEAD), v)["status"] == "stopped"
     last = moves.timeline(demo_db, user_of(demo_db, LEAD), v).iloc[0]
     assert last.to_status == "stopped" and "no go" in last.reason
@@ -113,11 +119,11 @@ def test_mbc_refused_without_may_then_no_go_offers_to_close(app_as, demo_db):
 def test_steering_composition_and_member_without_party(app_as, demo_db):
     at = pilot_page(app_as, demo_db, "Kootwijkerbroek")   # no municipality member
     assert any("niemand namens de gemeente" in e for e in texts(at.error))
-    at.text_input(key="member_name").input("Wim Wethouder")
-    click(at, "member_submit")
+    form_widget(at, "text_input", "member", "name").input("Wim Wethouder")
+    submit(at, "member")
     assert any("Kies namens welke partij" in e for e in texts(at.error))
-    at.selectbox(key="member_party").set_value("municipality")
-    click(at, "member_submit")
+    form_widget(at, "selectbox", "member", "party").set_value("municipality")
+    submit(at, "member")
     assert "Opgeslagen." in texts(at.success)
     assert not any("niemand namens de gemeente" in e for e in texts(at.error))
     assert any("stuurgroep is compleet" in s for s in texts(at.success))
@@ -127,14 +133,14 @@ def test_meeting_in_the_future_is_refused_and_a_good_one_saved(app_as, demo_db):
     v = vid(demo_db, "Doornspijk")
     n = len(steps.meetings(demo_db, user_of(demo_db, LEAD), v))
     at = pilot_page(app_as, demo_db, "Doornspijk")
-    at.date_input(key="meeting_on").set_value(AS_OF + timedelta(days=30))
-    at.selectbox(key="meeting_ms").set_value(4)
-    click(at, "meeting_submit")
+    form_widget(at, "date_input", "meeting", "on").set_value(AS_OF + timedelta(days=30))
+    form_widget(at, "selectbox", "meeting", "ms").set_value(4)
+    submit(at, "meeting")
     errors = " ".join(texts(at.error))
     assert "toekomst" in errors and "tevredenheid van de dorpsgemeenschap" in errors
-    at.date_input(key="meeting_on").set_value(AS_OF)
-    at.selectbox(key="meeting_cs").set_value(3)
-    click(at, "meeting_submit")
+    form_widget(at, "date_input", "meeting", "on").set_value(AS_OF)
+    form_widget(at, "selectbox", "meeting", "cs").set_value(3)
+    submit(at, "meeting")
     assert len(steps.meetings(demo_db, user_of(demo_db, LEAD), v)) == n + 1
 
 
@@ -144,17 +150,17 @@ def test_execution_tab_modes_initiatives_and_safeguarding(app_as, demo_db):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Geadviseerde werkwijze"] == "Motiveren"
     assert "Motiveren" in metrics["Werkwijzen in gebruik"]
-    at.selectbox(key="mode_code").set_value("facilitate")
-    click(at, "mode_submit")
+    form_widget(at, "selectbox", "mode", "mode").set_value("facilitate")
+    submit(at, "mode")
     assert any("waarom deze werkwijze past" in e for e in texts(at.error))
-    at.text_area(key="mode_reason").input("Werkgroep vervoer draait zelfstandig")
-    click(at, "mode_submit")
+    form_widget(at, "text_area", "mode", "reason").input("Werkgroep vervoer draait zelfstandig")
+    submit(at, "mode")
     assert "facilitate" in set(steps.modes(demo_db, user_of(demo_db, LEAD), v)["mode"])
-    at.text_input(key="ini_name").input("Boodschappenbus")
-    at.selectbox(key="ini_phase").set_value("idea")
-    click(at, "initiative_submit")
+    form_widget(at, "text_input", "initiative", "name").input("Boodschappenbus")
+    form_widget(at, "selectbox", "initiative", "phase").set_value("idea")
+    submit(at, "initiative")
     assert "Boodschappenbus" in set(steps.initiatives(demo_db, user_of(demo_db, LEAD), v).name)
-    click(at, "safeguarding_submit")                   # empty plan: refused
+    submit(at, "safeguarding")                   # empty plan: refused
     assert any("exitdatum" in e for e in texts(at.error))
 
 
@@ -163,14 +169,13 @@ def test_steering_member_sees_own_village_adds_a_meeting_and_cannot_move(app_as,
     assert not at.exception
     box = next(s for s in at.selectbox if s.label == "Pilot")
     assert box.options == ["Vorden"]
-    keys = {b.key for b in at.button}
-    assert "meeting_submit" in keys and "action_submit" in keys
-    assert not keys & {"move_submit", "consent_submit", "mbc_submit", "member_submit",
-                       "mode_submit", "safeguarding_submit"}
-    at.selectbox(key="meeting_ms").set_value(4)
-    at.selectbox(key="meeting_cs").set_value(5)
-    at.text_area(key="meeting_dec").input("Doorgaan met de werkgroepen")
-    click(at, "meeting_submit")
+    forms = {b.key.split(":")[1] for b in at.button if b.key and b.key.startswith("form:")}
+    assert {"meeting", "action"} <= forms
+    assert not forms & {"move", "consent", "mbc", "member", "mode", "safeguarding"}
+    form_widget(at, "selectbox", "meeting", "ms").set_value(4)
+    form_widget(at, "selectbox", "meeting", "cs").set_value(5)
+    form_widget(at, "text_area", "meeting", "decisions").input("Doorgaan met de werkgroepen")
+    submit(at, "meeting")
     assert "Opgeslagen." in texts(at.success)
 
 

@@ -297,7 +297,8 @@ def correct(db: Db, user: User, score_id: int, values: dict, expected_version: i
     village_id = current["village_id"]
     require(user, "score_lines", village_id)
     if current["version"] != expected_version:
-        raise StaleVersion("line_scores", score_id, current["updated_by"], current["updated_at"])
+        raise StaleVersion("line_scores", score_id, current["updated_by"], current["updated_at"],
+                           current["version"])
     unknown = set(values) - set(EDIT_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")

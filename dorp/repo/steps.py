@@ -14,10 +14,10 @@ from datetime import date
 
 import pandas as pd
 
-from dorp import vote
+from dorp import i18n, vote
 from dorp.access import AccessDenied, User, require
-from dorp.db import Db, Tx
-from dorp.errors import Invalid
+from dorp.db import Db, StaleVersion, Tx
+from dorp.errors import Invalid, NeedsConfirm
 from dorp.method import (CONSENT_PARTIES, INVESTMENT_KINDS, MEMBER_PARTIES, MODES,
                          PARTNER_TYPES, PHASES, SCORES, SOURCES)
 from dorp.repo.scope import village_filter
@@ -505,9 +505,12 @@ def meetings(db: Db, user: User, village_id: int) -> pd.DataFrame:
 
 def add_meeting(db: Db, user: User, village_id: int, held_on: date,
                 municipality_satisfaction: int | None, community_satisfaction: int | None,
-                decisions: str | None, notes: str | None, today: date) -> int:
+                decisions: str | None, notes: str | None, today: date,
+                confirmed: bool = False) -> int:
     """Stap 3: "Het slaagt pas als zowel gemeente als gemeenschap tevreden zijn met het op gang
-    gebrachte proces." Steering members may add these for their own village."""
+    gebrachte proces." Steering members may add these for their own village. A second meeting
+    on a date that already has one is usually the same meeting saved twice: it needs
+    `confirmed` (NeedsConfirm otherwise)."""
     require(user, "add_meeting", village_id)
     _village(db, village_id)
     p: dict[str, str] = {}
@@ -516,6 +519,10 @@ def add_meeting(db: Db, user: User, village_id: int, held_on: date,
     _score(p, "community_satisfaction", community_satisfaction,
            "de tevredenheid van de dorpsgemeenschap")
     _raise(p)
+    if not confirmed and db.scalar("SELECT count(*) FROM steering_meetings"
+                                   " WHERE village_id = ? AND held_on = ?", [village_id, held_on]):
+        raise NeedsConfirm(i18n.t("steps.meeting_same_date", i18n.DEFAULT_LANG,
+                                  date=i18n.fmt_date(held_on, i18n.DEFAULT_LANG)))
     with db.tx(user.username) as tx:
         return tx.insert("steering_meetings", {
             "village_id": village_id, "held_on": held_on,
@@ -658,7 +665,11 @@ def save_safeguarding(db: Db, user: User, village_id: int, exit_date: date | Non
     _raise(p)
     values = {"exit_date": exit_date, "successor": _text(successor),
               "handed_over": _text(handed_over), "notes": _text(notes)}
-    current = db.one("SELECT id FROM safeguarding WHERE village_id = ?", [village_id])
+    current = db.one("SELECT id, version, updated_by, updated_at FROM safeguarding"
+                     " WHERE village_id = ?", [village_id])
+    if current and expected_version is None:   # the form was shown before this plan existed
+        raise StaleVersion("safeguarding", current["id"], current["updated_by"],
+                           current["updated_at"], current["version"])
     with db.tx(user.username) as tx:
         if current:
             return tx.update("safeguarding", current["id"], values, expected_version,

@@ -1,0 +1,212 @@
+"""The one way to build an edit or add form (docs/ARCHITECTURE.md, "Forms").
+
+    fm = ui.Form("safeguarding", scope=village_id, record=plan)
+    with fm:
+        exit_date = st.date_input(label, value=..., key=fm.key("exit_date"))
+        fm.err("exit_date")
+        fm.submit(t("steps.save"), lambda v, version: repo.save(..., v["exit_date"], version),
+                  success=t("steps.saved"))
+
+What it guarantees, so a page cannot get it wrong:
+- Keys: every widget key starts with the form's name, its scope (the pilot) and its record id,
+  so switching pilot or record never shows (or saves) another record's text.
+- Version: the record's version is captured when the form is first shown and kept while it
+  stays on screen; the save gets *that* version, so a change made meanwhile by someone else is
+  refused (StaleVersion) instead of silently overwritten. After a refusal the form keeps the
+  user's input, says who changed it when, and takes the new version: saving again is then a
+  deliberate choice.
+- The save runs in the submit button's callback, before the page is drawn again: the page then
+  shows the saved state in one run, with the message in place beside the button.
+- After a successful save the form's widgets get fresh keys (a new "generation"): an add form
+  is empty again and an edit form shows the stored values. A second click on the old button
+  (a double click) belongs to the old generation and is ignored.
+- Refusals (Invalid) are shown next to their fields until the next submit; a write that needs
+  explicit confirmation (NeedsConfirm) asks in the form and is saved when confirmed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from dorp.access import AccessDenied
+from dorp.db import StaleVersion
+from dorp.errors import Invalid, NeedsConfirm
+
+CONFIRM = "confirmed"   # the values key of the confirmation checkbox
+
+
+def _t(key: str, **kw) -> str:
+    from dorp import ui
+    return ui.t(key, **kw)
+
+
+def _after_write() -> None:
+    from dorp import ui
+    ui.after_write()
+
+
+class Form:
+    """An st.form keyed by (name, scope, record id) that carries the version it was shown with."""
+
+    def __init__(self, name: str, *, scope: Any = None, record: Mapping | None = None,
+                 version: Any = None, clear_on_success: bool = True, border: bool = True):
+        rid = record.get("id") if record else None
+        self.base = f"form:{name}:{scope}:{'new' if rid is None else rid}"
+        self._gen_key = self.base + ":gen"
+        self.gen = st.session_state.get(self._gen_key, 0)
+        self.prefix = f"{self.base}:{self.gen}"
+        self._version_key = self.base + ":version"
+        self._outcome_key = f"form:{name}:{scope}:outcome"   # the form's place on the page
+        self.clear_on_success = clear_on_success
+        self.border = border
+        self.fields: list[str] = []
+        self._inline: set[str] = set()
+        current = record.get("version") if record and version is None else version
+        # First shown (or shown again after leaving the screen: Streamlit drops the state of
+        # widgets that were not drawn): the version on screen is the record's version now.
+        if self.key("__submit") not in st.session_state:
+            st.session_state[self._version_key] = _plain(current)
+        elif isinstance(current, Mapping):   # a chooser: records that appeared since, as now
+            st.session_state[self._version_key] = {**_plain(current),
+                                                   **st.session_state[self._version_key]}
+        self._outcome = st.session_state.get(self._outcome_key)
+        self._ctx = None
+
+    # --- layout ---------------------------------------------------------------------------
+    @property
+    def version(self) -> Any:
+        """The version this form was shown with (what a save must be based on)."""
+        return st.session_state.get(self._version_key)
+
+    def key(self, field: str) -> str:
+        """The widget key of `field` in this form (and its record and generation)."""
+        if not field.startswith("__") and field not in self.fields:
+            self.fields.append(field)
+        return f"{self.prefix}:{field}"
+
+    def __enter__(self) -> "Form":
+        self._ctx = st.form(self.prefix, border=self.border)
+        self._ctx.__enter__()
+        kind = self._outcome[0] if self._outcome else None
+        if kind == "invalid":
+            st.error(_t("app.invalid"))
+        elif kind in ("stale", "denied"):
+            st.warning(self._outcome[1])
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._ctx.__exit__(*exc)
+
+    def err(self, field: str) -> None:
+        """The server's message for `field`, right under it (after a refused save)."""
+        if self._outcome and self._outcome[0] == "invalid" and field in self._outcome[1]:
+            st.error(self._outcome[1][field])
+            self._inline.add(field)
+
+    def submit(self, label: str, save: Callable[[dict, Any], Any], success: str | None = None,
+               type: str = "secondary", disabled: bool = False) -> None:
+        """The submit button; `save(values, version)` runs in its callback. `values` maps each
+        field given to key() to its widget's value (plus CONFIRM when the form asked)."""
+        kind = self._outcome[0] if self._outcome else None
+        if kind == "invalid":   # problems that have no field of their own in this form
+            for field, message in self._outcome[1].items():
+                if field not in self._inline:
+                    st.error(message)
+        if kind == "confirm":
+            st.warning(self._outcome[1])
+            st.checkbox(_t("app.confirm_save"), key=self.key("__confirm"))
+        st.form_submit_button(label, key=self.key("__submit"), type=type, disabled=disabled,
+                              on_click=self._on_submit, args=(save, success, self.gen))
+        if kind == "saved":
+            st.success(self._outcome[1])
+            st.session_state.pop(self._outcome_key, None)   # said once
+
+    # --- the save ---------------------------------------------------------------------------
+    def values(self) -> dict:
+        out = {f: st.session_state.get(f"{self.prefix}:{f}") for f in self.fields}
+        out[CONFIRM] = bool(st.session_state.get(f"{self.prefix}:__confirm"))
+        return out
+
+    def _on_submit(self, save, success, gen) -> None:
+        if st.session_state.get(self._gen_key, 0) != gen:
+            return   # a second click on a form that was already saved
+        outcome, saved = run(lambda: save(self.values(), self.version))
+        if outcome[0] == "stale":
+            st.session_state[self._version_key] = outcome[2]   # saving again is deliberate
+            outcome = outcome[:2]
+        if saved:
+            outcome = ("saved", success or _t("app.saved"))
+            if self.clear_on_success:
+                st.session_state[self._gen_key] = gen + 1
+            st.session_state.pop(self._version_key, None)
+        st.session_state[self._outcome_key] = outcome
+
+
+def _plain(v: Any) -> Any:
+    """A version as a plain value (numpy ints from DataFrames become int)."""
+    if isinstance(v, Mapping):
+        return {_plain(k): _plain(x) for k, x in v.items()}
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return v
+
+
+def run(action: Callable[[], Any]) -> tuple[tuple, bool]:
+    """Run a data-layer write: ((kind, message...), saved). Kinds: saved, invalid (problems),
+    stale (message, current version), denied (message), confirm (question)."""
+    try:
+        action()
+    except Invalid as e:
+        return ("invalid", e.problems), False
+    except StaleVersion as e:
+        return ("stale", str(e), e.current_version), False
+    except NeedsConfirm as e:
+        return ("confirm", str(e)), False
+    except AccessDenied as e:
+        return ("denied", str(e)), False
+    _after_write()
+    return ("saved", None), True
+
+
+def confirm_button(label: str, question: str, action: Callable[[], Any], *, key: str,
+                   success: str | None = None, confirm_label: str | None = None) -> None:
+    """A destructive action that asks first: the first click shows `question` (say what
+    goes) with a confirm and a cancel button; only the confirm runs `action`."""
+    ask_key = key + ":ask"
+    outcome_key = key + ":outcome"
+    outcome = st.session_state.pop(outcome_key, None)
+    if not st.session_state.get(ask_key):
+        st.button(label, key=key, on_click=lambda: st.session_state.__setitem__(ask_key, True))
+    else:
+        st.warning(question)
+        c1, c2 = st.columns(2)
+
+        def yes():
+            st.session_state[ask_key] = False
+            result, _ = run(action)
+            st.session_state[outcome_key] = ("saved", success or _t("app.saved")) \
+                if result[0] == "saved" else result[:2]
+
+        c1.button(confirm_label or label, key=key + ":yes", type="primary", on_click=yes)
+        c2.button(_t("app.cancel"), key=key + ":no",
+                  on_click=lambda: st.session_state.__setitem__(ask_key, False))
+    if outcome:
+        if outcome[0] == "saved":
+            st.success(outcome[1])
+        elif outcome[0] == "invalid":
+            for message in outcome[1].values():
+                st.error(message)
+        else:
+            st.warning(outcome[1])
+
+
+def form_message(name: str, *, scope: Any = None) -> None:
+    """The outcome of a form's last save, for when the save made the form itself go away (a
+    move that closed the pilot): said once, where the form stood."""
+    outcome = st.session_state.pop(f"form:{name}:{scope}:outcome", None)
+    if outcome and outcome[0] == "saved":
+        st.success(outcome[1])

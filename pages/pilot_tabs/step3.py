@@ -1,0 +1,158 @@
+"""Step 3 tab: the steering group (both parties in it), its meetings and satisfaction, and
+the actions agreed there."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dorp import ui
+from dorp.charts import steps as charts
+from dorp.charts.lines import spec as chart_spec
+from dorp.method import MEMBER_PARTIES
+from dorp.repo import steps
+from pages.pilot_tabs import View, choice, day, score_box, t, table, versions
+
+
+def render(v: View) -> None:
+    f = v.f
+    st.subheader(ui.label("step_long", 3))
+    st.caption(t("steps.step3_rule"))
+    for party in ("municipality", "community"):
+        if party not in f.member_parties:
+            (st.error if f.step >= 3 else st.info)(
+                t("steps.composition_fails", party=ui.label("party", party).lower()))
+    if {"municipality", "community"} <= f.member_parties:
+        st.success(t("steps.composition_ok"))
+    mem = steps.members(v.db, v.user, v.village_id)
+    table(mem, {"name": t("steps.name"), "organisation": t("steps.organisation"),
+                "party": t("steps.party"), "role": t("steps.role"), "from_date": t("steps.from"),
+                "until_date": t("steps.until")}, dates=("from_date", "until_date"),
+          labels={"party": lambda p: ui.label("party", p)})
+    if v.lead:
+        with st.expander(t("steps.member_add")):
+            _member_form(v)
+        current = mem[mem.until_date.isna()] if not mem.empty else mem
+        if not current.empty:
+            with st.expander(t("steps.member_end")):
+                _member_end_form(v, current)
+    meet = _meetings(v)
+    _actions(v, meet)
+
+
+def _member_form(v: View) -> None:
+    fm = ui.Form("member", scope=v.village_id)
+    db, user, vid = v.db, v.user, v.village_id
+    with fm:
+        st.text_input(t("steps.name"), key=fm.key("name"))
+        fm.err("name")
+        st.text_input(t("steps.organisation"), key=fm.key("organisation"))
+        choice(t("steps.party"), "party", MEMBER_PARTIES, fm.key("party"), empty=True)
+        fm.err("party")
+        st.text_input(t("steps.role"), key=fm.key("role"))
+        st.date_input(t("steps.from"), value=v.today, format="DD-MM-YYYY", key=fm.key("from"))
+        st.date_input(t("steps.until"), value=None, format="DD-MM-YYYY", key=fm.key("until"))
+        fm.err("until_date")
+        fm.submit(t("steps.save"),
+                  lambda x, _v: steps.add_member(db, user, vid, x["name"], x["organisation"],
+                                                 x["party"], x["role"], x["from"], x["until"]),
+                  success=t("steps.saved"))
+
+
+def _member_end_form(v: View, current) -> None:
+    fm = ui.Form("member_end", scope=v.village_id, version=versions(current))
+    db, user = v.db, v.user
+    with fm:
+        st.selectbox(t("steps.name"), [int(i) for i in current.id], key=fm.key("who"),
+                     format_func=dict(zip(current.id, current.name)).get)
+        st.date_input(t("steps.until"), value=v.today, format="DD-MM-YYYY", key=fm.key("until"))
+        fm.err("until_date")
+        fm.submit(t("steps.save"),
+                  lambda x, shown: steps.end_member(db, user, x["who"], x["until"],
+                                                    shown.get(x["who"])),
+                  success=t("steps.saved"))
+
+
+def _meetings(v: View):
+    st.subheader(t("steps.meetings"))
+    meet = steps.meetings(v.db, v.user, v.village_id)
+    if not meet.empty:
+        ui.chart(("pilot.satisfaction", v.village_id),
+                 lambda: chart_spec(charts.satisfaction(meet, v.lang), v.lang))
+    table(meet.iloc[::-1] if not meet.empty else meet,
+          {"held_on": t("steps.meeting_date"),
+           "municipality_satisfaction": t("steps.sat_municipality"),
+           "community_satisfaction": t("steps.sat_community"), "decisions": t("steps.decisions"),
+           "notes": t("steps.notes")}, dates=("held_on",))
+    if v.may_meet:
+        with st.expander(t("steps.meeting_add"), expanded=meet.empty):
+            _meeting_form(v)
+    return meet
+
+
+def _meeting_form(v: View) -> None:
+    fm = ui.Form("meeting", scope=v.village_id)
+    db, user, vid, today = v.db, v.user, v.village_id, v.today
+    with fm:
+        st.date_input(t("steps.meeting_date"), value=today, format="DD-MM-YYYY", key=fm.key("on"))
+        fm.err("held_on")
+        c1, c2 = st.columns(2)
+        with c1:
+            score_box(t("steps.sat_municipality"), fm.key("ms"))
+            fm.err("municipality_satisfaction")
+        with c2:
+            score_box(t("steps.sat_community"), fm.key("cs"))
+            fm.err("community_satisfaction")
+        st.text_area(t("steps.decisions"), key=fm.key("decisions"))
+        st.text_area(t("steps.notes"), key=fm.key("notes"))
+        fm.submit(t("steps.save"),
+                  lambda x, _v: steps.add_meeting(db, user, vid, x["on"], x["ms"], x["cs"],
+                                                  x["decisions"], x["notes"], today,
+                                                  confirmed=x[ui.CONFIRM]),
+                  success=t("steps.saved"), type="primary")
+
+
+def _actions(v: View, meet) -> None:
+    st.subheader(t("steps.actions"))
+    acts = steps.actions(v.db, v.user, v.village_id)
+    table(acts, {"description": t("steps.action"), "who": t("steps.who"), "due_on": t("steps.due"),
+                 "done": t("steps.done")}, dates=("due_on",),
+          labels={"done": lambda x: t("steps.yes") if x else t("steps.no")})
+    if not v.may_meet:
+        return
+    if meet.empty:
+        st.caption(t("steps.action_needs_meeting"))
+        return
+    db, user = v.db, v.user
+    with st.expander(t("steps.action_add")):
+        fm = ui.Form("action", scope=v.village_id)
+        with fm:
+            st.selectbox(t("steps.meeting_date"), [int(i) for i in meet.id[::-1]],
+                         key=fm.key("meeting"),
+                         format_func={int(i): ui.fmt_date(day(d))
+                                      for i, d in zip(meet.id, meet.held_on)}.get)
+            st.text_input(t("steps.action"), key=fm.key("description"))
+            fm.err("description")
+            st.text_input(t("steps.who"), key=fm.key("who"))
+            fm.err("who")
+            st.date_input(t("steps.due"), value=None, format="DD-MM-YYYY", key=fm.key("due"))
+            fm.err("due_on")
+            fm.submit(t("steps.save"),
+                      lambda x, _v: steps.add_action(db, user, x["meeting"], x["description"],
+                                                     x["who"], x["due"]),
+                      success=t("steps.saved"))
+    if acts.empty:
+        return
+    for done, name, label in ((False, "action_done", "steps.mark_done"),
+                              (True, "action_reopen", "steps.reopen")):
+        group = acts[acts.done == done]
+        if group.empty:
+            continue
+        fm = ui.Form(name, scope=v.village_id, version=versions(group))
+        with fm:
+            st.selectbox(t("steps.action_done" if not done else "steps.action_reopen"),
+                         [int(i) for i in group.id], key=fm.key("which"),
+                         format_func=dict(zip(group.id, group.description)).get)
+            fm.submit(t(label),
+                      lambda x, shown, done=done: steps.set_action_done(
+                          db, user, x["which"], not done, shown.get(x["which"])),
+                      success=t("steps.saved"))
