@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import os
 import re
-import threading
+import threading  # noqa: F401
+import weakref
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -523,6 +524,7 @@ class PgStore:
 
     def __init__(self, url: str, pool):
         self.url, self.pool = url, pool
+        _OPEN.add(self)
         self.info = _conninfo(url)
         self.where = describe(url)
         self.path = None
@@ -675,6 +677,7 @@ class PgStore:
         return None
 
     def close(self) -> None:
+        _OPEN.discard(self)
         self.pool.close()
 
 
@@ -695,7 +698,13 @@ def _configure(conn) -> None:
 
 # --- opening -------------------------------------------------------------------------------------
 
-_open_lock = threading.Lock()
+_OPEN: "weakref.WeakSet[PgStore]" = weakref.WeakSet()
+
+
+def close_all() -> None:
+    """Close every PostgreSQL pool of this process (tests: before a database is dropped)."""
+    for store in list(_OPEN):
+        store.close()
 
 
 def open_store(target: str | Path) -> DuckStore | PgStore:
