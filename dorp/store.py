@@ -167,6 +167,10 @@ def to_pyformat(sql: str) -> str:
 
 def _py(v: Any) -> Any:
     """Plain Python values for psycopg (numpy scalars, pandas timestamps, lists of them)."""
+    if v is pd.NaT or v is pd.NA:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
     if v is None or isinstance(v, (str, int, float, bool, date, Decimal)):
         if isinstance(v, float) and v != v:
             return None

@@ -8,6 +8,8 @@ import pytest
 
 from dorp.method import ALERTS, LINES, MODES
 
+pytestmark = pytest.mark.both_stores
+
 AS_OF = "2026-11-29"
 
 

@@ -11,6 +11,8 @@ from dorp.access import AccessDenied
 from dorp.repo import dashboard
 from tests.conftest import AS_OF, FUNDER, LEAD, STEERING, user_of
 
+pytestmark = pytest.mark.both_stores
+
 TODAY = date(2026, 11, 29)
 
 

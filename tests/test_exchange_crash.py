@@ -28,6 +28,8 @@ from dorp import exchange
 from dorp.access import SYSTEM
 from dorp.db import open_db
 
+pytestmark = pytest.mark.both_stores
+
 db_file, workbook, mode = sys.argv[1], sys.argv[2], sys.argv[3]
 tables = exchange.parse(Path(workbook).read_bytes(), max_bytes=None)
 if mode == "inside":
