@@ -532,12 +532,11 @@ class PgStore:
         self.info = _conninfo(url)
         self.where = describe(url)
         self.path = None
-        self._temp_n = 0
+        self._renew_lock = threading.Lock()
 
     @classmethod
     def open(cls, url: str, min_size: int = 1, max_size: int | None = None) -> "PgStore":
         import psycopg
-        from psycopg_pool import ConnectionPool
 
         info = _conninfo(url)
         try:  # one plain attempt first: a clear message for each fault
@@ -551,11 +550,7 @@ class PgStore:
                 f"De PostgreSQL-server op {_where(info)} heeft versie {major}; Dorpsregie "
                 "heeft PostgreSQL 15 of nieuwer nodig.")
         max_size = max_size or int(os.environ.get("DORP_PG_POOL", "8"))
-        pool = ConnectionPool(
-            url, min_size=min_size, max_size=max(min_size, max_size), open=False,
-            kwargs={"autocommit": True, "connect_timeout": 5},
-            configure=_configure, check=ConnectionPool.check_connection,
-            name="dorp", timeout=POOL_TIMEOUT, reconnect_timeout=60)
+        pool = cls._new_pool(url, min_size, max_size)
         try:
             pool.open(wait=True, timeout=POOL_TIMEOUT)
         except Exception as e:
@@ -578,11 +573,42 @@ class PgStore:
             return StoreUnavailable(lost_message(_where(self.info)), lost=True)
         return exc
 
+    @classmethod
+    def _new_pool(cls, url: str, min_size: int, max_size: int):
+        from psycopg_pool import ConnectionPool
+        return ConnectionPool(
+            url, min_size=min_size, max_size=max(min_size, max_size), open=False,
+            kwargs={"autocommit": True, "connect_timeout": 5},
+            configure=_configure, check=ConnectionPool.check_connection,
+            name="dorp", timeout=POOL_TIMEOUT, reconnect_timeout=60)
+
+    def _renew(self) -> bool:
+        """After an outage the pool may still be waiting out its reconnect back-off: when
+        the server answers again, start a fresh pool at once (the next action works)."""
+        import psycopg
+        with self._renew_lock:
+            try:
+                psycopg.connect(self.url, connect_timeout=3).close()
+            except psycopg.Error:
+                return False
+            old = self.pool
+            self.pool = self._new_pool(self.url, old.min_size, old.max_size)
+            self.pool.open(wait=False)
+            old.close(timeout=0)
+            return True
+
     @contextmanager
     def connection(self):
+        from psycopg_pool import PoolTimeout
         try:
-            cm = self.pool.connection()
-            conn = cm.__enter__()
+            try:
+                cm = self.pool.connection()
+                conn = cm.__enter__()
+            except PoolTimeout:
+                if not self._renew():
+                    raise
+                cm = self.pool.connection()
+                conn = cm.__enter__()
         except Exception as e:
             raise self.translate(e) from e
         try:
