@@ -260,6 +260,9 @@ class DuckStore:
     def cursor(self):
         return self.con.cursor()
 
+    def ping(self) -> None:
+        """Nothing to check: an open DuckDB file stays open."""
+
     def execute(self, sql: str, params=None):
         return self.con.cursor().execute(sql, params or [])
 
@@ -621,6 +624,10 @@ class PgStore:
 
     def cursor(self) -> PgAutoCursor:
         return PgAutoCursor(self)
+
+    def ping(self) -> None:
+        """One round trip: StoreUnavailable when the server cannot be reached now."""
+        self.execute("SELECT 1")
 
     def execute(self, sql: str, params=None) -> PgAutoCursor:
         return PgAutoCursor(self).execute(sql, params)

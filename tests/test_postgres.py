@@ -361,3 +361,44 @@ def test_the_cli_and_a_second_process_work_on_one_database_at_once(pg_demo, tmp_
         assert r.returncode == 0, r.stderr
     finally:
         holder.kill()
+
+
+def test_a_page_says_the_connection_was_lost_and_works_again_after_the_restart(
+        monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+    from tests.conftest import _reset_streamlit_caches, load_demo, user_of
+    monkeypatch.setattr(stores, "POOL_TIMEOUT", 2.0)
+    srv = pgcluster.start()
+    try:
+        url = srv.create_db()
+        db = open_db(url)
+        load_demo(db)
+        lead = user_of(db, "leider")
+        db.close()
+        monkeypatch.setenv("DORP_DB", url)
+        monkeypatch.setenv("DORP_TODAY", AS_OF.isoformat())
+        monkeypatch.setenv("DORP_BACKUP_DIR", str(tmp_path / "backups"))
+        _reset_streamlit_caches()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state["user"] = lead
+        at.run()
+        at.switch_page("pages/accounts.py").run()
+        assert not at.exception and "leider" in at.dataframe[0].value.to_string()
+        pg_ctl = str(pgcluster.bin_dir() / "pg_ctl")
+        data = str(srv.cluster_dir / "data")
+        pgcluster._run_as(srv.user, [pg_ctl, "-D", data, "-m", "fast", "-w", "stop"])
+        at.run()
+        assert not at.exception
+        assert any("verbinding" in e.value for e in at.error), [e.value for e in at.error]
+        assert url.split("@")[0] not in str([e.value for e in at.error])
+        port = srv.admin_url.rsplit(":", 1)[1].split("/")[0]
+        opts = f"-p {port} -k {srv.cluster_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        pgcluster._run_as(srv.user, [pg_ctl, "-D", data, "-l", str(srv.cluster_dir / "log"),
+                                     "-w", "-o", opts, "start"])
+        at.run()   # the next action: the same app process, without a restart
+        assert not at.exception and not at.error
+        assert "leider" in at.dataframe[0].value.to_string()
+    finally:
+        _reset_streamlit_caches()
+        stores.close_all()
+        srv.stop()

@@ -44,6 +44,15 @@ def store_unavailable(e: StoreUnavailable) -> None:
     st.stop()
 
 
+def check_store() -> None:
+    """First thing of every run (ui.guard): is the database reachable right now? If not,
+    the page says so instead of failing halfway."""
+    try:
+        db().store.ping()
+    except StoreUnavailable as e:
+        store_unavailable(e)
+
+
 def run_page(nav) -> None:
     """Run the chosen page; a database connection lost meanwhile becomes a message (each
     save is one transaction, so nothing is half written)."""
