@@ -466,8 +466,9 @@ class PgAutoCursor:
         self._inner: PgCursor | None = None
 
     def execute(self, sql: str, params=None) -> "PgAutoCursor":
-        with self.store.connection() as conn:
+        def run(conn):
             self._inner = PgCursor(self.store, conn).execute(sql, params)
+        self.store.on_fresh_connection(run)
         return self
 
     def __getattr__(self, name):
@@ -582,8 +583,7 @@ class PgStore:
         return ConnectionPool(
             url, min_size=min_size, max_size=max(min_size, max_size), open=False,
             kwargs={"autocommit": True, "connect_timeout": 5},
-            configure=_configure, check=ConnectionPool.check_connection,
-            name="dorp", timeout=POOL_TIMEOUT, reconnect_timeout=60)
+            configure=_configure, name="dorp", timeout=POOL_TIMEOUT, reconnect_timeout=60)
 
     def _renew(self) -> bool:
         """After an outage the pool may still be waiting out its reconnect back-off: when
@@ -632,17 +632,39 @@ class PgStore:
     def execute(self, sql: str, params=None) -> PgAutoCursor:
         return PgAutoCursor(self).execute(sql, params)
 
+    def on_fresh_connection(self, fn):
+        """fn(conn) on a pooled connection. Connections are not checked on every checkout
+        (a round trip each); one found broken (the server restarted) makes the pool check
+        its idle connections, and fn runs once more on a sound one. Only for work that did
+        not reach the server (a single statement in autocommit, or BEGIN)."""
+        for attempt in (1, 2):
+            with self.connection() as conn:
+                try:
+                    return fn(conn)
+                except StoreUnavailable:
+                    if attempt == 2 or not conn.broken:
+                        raise
+            self.pool.check()
+
     @contextmanager
     def transaction(self, snapshot: bool = False) -> Iterator[PgCursor]:
         """One transaction on one connection. `snapshot`: a read-only repeatable-read
         transaction (one consistent view for backups and exports)."""
-        with self.connection() as conn:
-            cur = PgCursor(self, conn)
+        begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if snapshot else "BEGIN"
+        for attempt in (1, 2):
+            cm = self.connection()
+            conn = cm.__enter__()
             try:
-                conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if snapshot
-                             else "BEGIN")
+                conn.execute(begin)
+                break
             except Exception as e:
-                raise self.translate(e) from e
+                broken = conn.broken
+                cm.__exit__(type(e), e, e.__traceback__)
+                if attempt == 2 or not broken:
+                    raise self.translate(e) from e
+                self.pool.check()
+        try:
+            cur = PgCursor(self, conn)
             try:
                 yield cur
             except BaseException:
@@ -655,6 +677,11 @@ class PgStore:
                 conn.execute("ROLLBACK" if snapshot else "COMMIT")
             except Exception as e:
                 raise self.translate(e) from e
+        except BaseException as e:
+            cm.__exit__(type(e), e, e.__traceback__)
+            raise
+        else:
+            cm.__exit__(None, None, None)
 
     @contextmanager
     def migration_lock(self) -> Iterator[None]:
