@@ -392,6 +392,9 @@ def _fill(store, cur, source: _Source) -> dict[str, int]:
             store.run_script(cur, store.ddl(sql))
             cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
                         [number, name, datetime.now()])
+    if store.dialect == "postgresql":   # fresh tables: give the planner its statistics
+        for table in store.tables(cur):
+            cur.execute(f"ANALYZE {table}")
     return loaded
 
 
