@@ -37,8 +37,10 @@ servers:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql nginx openssl >/dev/null; }
 
+# Two workers (pytest-xdist), each test module on one worker (its fixtures: servers, the
+# PostgreSQL cluster, per worker).
 test: install chromium servers
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: install chromium servers
 	$(BIN)/python -m dorp.bench

@@ -29,8 +29,9 @@ DEPLOY = ROOT / "deploy" / "nginx"
 def pg_apps(pg_server, pg_demo_template, tmp_path_factory):
     """Two app processes on one PostgreSQL database holding the demo."""
     url = pg_server.create_db(template=pg_demo_template)
-    os.environ.setdefault("DORP_BACKUP_DIR", str(tmp_path_factory.mktemp("backups")))
-    apps = [Server(url, free_port()), Server(url, free_port())]
+    env = {"DORP_BACKUP_DIR": str(tmp_path_factory.mktemp("backups")),
+           "DORP_TRUSTED_PROXIES": "127.0.0.1"}   # nginx (deploy/README.md)
+    apps = [Server(url, free_port(), env), Server(url, free_port(), env)]
     yield url, apps
     for a in apps:
         a.stop()
@@ -162,8 +163,8 @@ def test_routing_is_sticky_per_browser_and_uses_both_processes(proxy, pg_apps):
     _, apps = pg_apps
     status, first = get(proxy["http"] + "/")
     assert status == 200
-    cookie = header(first, "Set-Cookie")
-    assert cookie and cookie[0].startswith("dorp_route=") and "HttpOnly" in cookie[0]
+    cookie = [c for c in header(first, "Set-Cookie") if c.startswith("dorp_route=")]
+    assert cookie and "HttpOnly" in cookie[0]
     route = cookie[0].split(";")[0]
     served = header(first, "X-Test-Upstream")[0]
     for _ in range(8):    # the same browser (its cookie) always reaches the same process
@@ -179,14 +180,15 @@ def test_app_headers_pass_through_and_hsts_only_under_tls(proxy, pg_apps):
     _, (a, _b) = pg_apps
     _, direct = get(a.url + "/")
     hop = {"date", "server", "connection", "transfer-encoding", "content-length", "keep-alive",
-           "set-cookie", "etag", "last-modified"}
+           "set-cookie", "etag", "last-modified", "strict-transport-security"}
+    assert header(direct, "Content-Security-Policy")   # the app's own security headers
     for scheme in ("http", "https"):
         _, via = get(proxy[scheme] + "/")
         for k, v in direct:
             if k.lower() not in hop:
                 assert v in header(via, k), (scheme, k)
     assert header(get(proxy["https"] + "/")[1], "Strict-Transport-Security") == [
-        "max-age=31536000; includeSubDomains"]
+        "max-age=31536000; includeSubDomains"]   # exactly one: the proxy's
     assert not header(get(proxy["http"] + "/")[1], "Strict-Transport-Security")
 
 
@@ -195,11 +197,12 @@ def test_the_app_trusts_the_forwarded_proto_secure_cookie_under_tls(proxy, pg_ap
     db = open_db(url, migrate_now=False)
     try:
         uid = users.load(db, "leider").id
-        codes = {s: sessions.create_handoff(db, uid) for s in ("http", "https")}
+        codes = {s: sessions.create_handoff(db, uid, "browser-key-" + s) for s in ("http", "https")}
     finally:
         db.close()
     for scheme, code in codes.items():
-        status, h = get(f"{proxy[scheme]}/auth/session?code={code}&next=/overzicht")
+        status, h = get(f"{proxy[scheme]}/auth/session?code={code}&next=/overzicht",
+                        cookie=f"dorp_browser=browser-key-{scheme}")
         assert status == 303
         cookie = [c for c in header(h, "Set-Cookie") if c.startswith("dorp_session=")]
         assert cookie and "HttpOnly" in cookie[0]
