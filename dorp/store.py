@@ -15,14 +15,14 @@ The app keeps ONE set of queries, written in portable SQL with `?` parameters
   temporary table (dropped at commit);
 - DDL of the migrations (DuckDB's DOUBLE is PostgreSQL's DOUBLE PRECISION), the migration
   lock (an advisory lock on PostgreSQL; DuckDB's file lock already allows one process),
-  listing tables and text columns, moving the id sequence.
+  listing tables and text columns, reading the id sequence.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import threading  # noqa: F401
+import threading
 import weakref
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -320,12 +320,6 @@ class DuckStore:
                         " WHERE sequence_name = 'id_seq'").fetchone()
         return int(r[0]) if r and r[0] is not None else None
 
-    def set_sequence(self, cur, value: int) -> None:
-        """Let id_seq continue after `value` (DuckDB cannot ALTER a sequence: recreate it,
-        which the column defaults allow since they name it only by name)."""
-        cur.execute("DROP SEQUENCE IF EXISTS id_seq CASCADE")
-        cur.execute(f"CREATE SEQUENCE id_seq START {int(value) + 1}")
-
     def load_frame(self, cur, table: str, df) -> None:
         """Insert a DataFrame or Arrow record batch (its column names) into `table`."""
         if isinstance(df, pa.RecordBatch):
@@ -487,7 +481,6 @@ _FLOAT = {"float4", "float8", "numeric"}
 
 
 def frame(description, rows: list) -> pd.DataFrame:
-    from psycopg.adapt import Transformer  # noqa: F401  (psycopg is the PostgreSQL side)
     names = [d.name for d in description]
     types = [_type_name(d.type_code) for d in description]
     cols = list(zip(*rows)) if rows else [()] * len(names)
@@ -729,9 +722,6 @@ class PgStore:
         run = cur or self.cursor()
         r = run.execute("SELECT last_value, is_called FROM id_seq").fetchone()
         return int(r[0]) if r and r[1] else None
-
-    def set_sequence(self, cur, value: int) -> None:
-        cur.execute("SELECT setval('id_seq', ?, true)", [max(int(value), 1)])
 
     def load_frame(self, cur, table: str, df) -> None:
         """Insert a DataFrame or Arrow record batch (its column names) into `table`."""
