@@ -53,37 +53,6 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("store", kinds, indirect=True)
 
 
-def _facts_portable() -> bool:
-    """Whether the pilots' facts query (dorp/repo/pilots.py) is written in portable SQL yet.
-    Its rewrite is another issue's (branch `judgements`); until it lands, the DuckDB-only
-    query cannot run on PostgreSQL, and a PostgreSQL test that fails is reported as skipped
-    with that reason instead. Once the portable query is on main this guard does nothing
-    (and can go)."""
-    from dorp.repo import pilots
-    sql = getattr(pilots, "_FACTS_SQL", "")
-    return not any(x in sql for x in ("arg_max(", "$today", "map(list"))
-
-
-FACTS_PORTABLE = _facts_portable()
-
-
-def _on_postgresql(item) -> bool:
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    return "postgresql" in params.values() or item.path.name in (
-        "test_postgres.py", "test_deploy_nginx.py")
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    rep = outcome.get_result()
-    if rep.failed and not FACTS_PORTABLE and _on_postgresql(item):
-        rep.outcome = "skipped"
-        rep.longrepr = (str(item.path), item.location[1] or 0,
-                        "Skipped: on PostgreSQL this needs the portable facts query "
-                        "(dorp/repo/pilots.py, branch judgements), not on main yet")
-
-
 @pytest.fixture
 def store(request) -> str:
     """Which store the test's database fixtures use: "duckdb" (default) or "postgresql"."""
