@@ -16,6 +16,8 @@ from dorp.db import open_db
 from dorp.sheets import BY_NAME
 from tests.conftest import AS_OF
 
+pytestmark = pytest.mark.both_stores   # runs on DuckDB and on PostgreSQL
+
 PROMISED = {
     "bkg_lead_group": ("village", "name", "role", "joined_on"),
     "bkg_conversations": ("village", "date", "participants", "summary"),

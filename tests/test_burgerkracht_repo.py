@@ -14,6 +14,8 @@ from dorp.repo import audit, pilots
 from dorp.repo import burgerkracht as bkg
 from tests.conftest import AS_OF, LEAD, STEERING, user_of
 
+pytestmark = pytest.mark.both_stores   # runs on DuckDB and on PostgreSQL
+
 T = AS_OF
 D = T - timedelta(days=3)
 
