@@ -20,8 +20,11 @@ What it guarantees, so a page cannot get it wrong:
 - After a successful save the form's widgets get fresh keys (a new "generation"): an add form
   is empty again and an edit form shows the stored values. A second click on the old button
   (a double click) belongs to the old generation and is ignored.
-- Refusals (Invalid) are shown next to their fields until the next submit; a write that needs
+- Refusals (Invalid) are shown next to their fields until the next submit, on the record they
+  were about only (switching record never shows another record's refusal); a write that needs
   explicit confirmation (NeedsConfirm) asks in the form and is saved when confirmed.
+- Destructive actions use confirm_button(): the question says what goes, only the second click
+  runs it; a record that is gone afterwards leaves its message in a flash() place.
 """
 
 from __future__ import annotations
@@ -54,12 +57,22 @@ class Form:
     def __init__(self, name: str, *, scope: Any = None, record: Mapping | None = None,
                  version: Any = None, clear_on_success: bool = True, border: bool = True):
         rid = record.get("id") if record else None
+        self._outcome_key = f"form:{name}:{scope}:outcome"   # the form's place on the page
         self.base = f"form:{name}:{scope}:{'new' if rid is None else rid}"
+        if rid is not None:
+            # Someone else created the record while this user filled in the form for a record
+            # not made yet, and the save was refused: the user's input stays on screen (the
+            # "new" form, now based on the version the other made) until saved or left.
+            first = f"form:{name}:{scope}:new"
+            before = st.session_state.get(self._outcome_key)
+            gen = st.session_state.get(first + ":gen", 0)
+            if before and before[0] == "stale" and before[-1] == first \
+                    and f"{first}:{gen}:__submit" in st.session_state:
+                self.base = first
         self._gen_key = self.base + ":gen"
         self.gen = st.session_state.get(self._gen_key, 0)
         self.prefix = f"{self.base}:{self.gen}"
         self._version_key = self.base + ":version"
-        self._outcome_key = f"form:{name}:{scope}:outcome"   # the form's place on the page
         self.clear_on_success = clear_on_success
         self.border = border
         self.fields: list[str] = []
@@ -72,7 +85,12 @@ class Form:
         elif isinstance(current, Mapping):   # a chooser: records that appeared since, as now
             st.session_state[self._version_key] = {**_plain(current),
                                                    **st.session_state[self._version_key]}
-        self._outcome = st.session_state.get(self._outcome_key)
+        outcome = st.session_state.get(self._outcome_key)
+        # A refusal belongs to the record it was about; "saved" is said once wherever the form
+        # stands now (a plan saved for the first time has an id only afterwards).
+        if outcome and outcome[0] != "saved" and outcome[-1] != self.base:
+            outcome = None
+        self._outcome = outcome
         self._ctx = None
 
     # --- layout ---------------------------------------------------------------------------
@@ -106,10 +124,12 @@ class Form:
             st.error(self._outcome[1][field])
             self._inline.add(field)
 
-    def submit(self, label: str, save: Callable[[dict, Any], Any], success: str | None = None,
+    def submit(self, label: str, save: Callable[[dict, Any], Any],
+               success: str | Callable[[Any], str] | None = None,
                type: str = "secondary", disabled: bool = False) -> None:
         """The submit button; `save(values, version)` runs in its callback. `values` maps each
-        field given to key() to its widget's value (plus CONFIRM when the form asked)."""
+        field given to key() to its widget's value (plus CONFIRM when the form asked).
+        `success` is the message after a save, or a function of what `save` returned."""
         kind = self._outcome[0] if self._outcome else None
         if kind == "invalid":   # problems that have no field of their own in this form
             for field, message in self._outcome[1].items():
@@ -133,16 +153,20 @@ class Form:
     def _on_submit(self, save, success, gen) -> None:
         if st.session_state.get(self._gen_key, 0) != gen:
             return   # a second click on a form that was already saved
-        outcome, saved = run(lambda: save(self.values(), self.version))
-        if outcome[0] == "stale":
-            st.session_state[self._version_key] = outcome[2]   # saving again is deliberate
-            outcome = outcome[:2]
+        shown = self.version
+        outcome, saved = run(lambda: save(self.values(), shown))
+        if outcome[0] == "stale":   # saving again is deliberate: based on the version now
+            _, message, current, record_id = outcome
+            st.session_state[self._version_key] = (
+                {**shown, record_id: current} if isinstance(shown, Mapping) else current)
+            outcome = ("stale", message)
         if saved:
-            outcome = ("saved", success or _t("app.saved"))
+            message = success(outcome[1]) if callable(success) else success
+            outcome = ("saved", message or _t("app.saved"))
             if self.clear_on_success:
                 st.session_state[self._gen_key] = gen + 1
             st.session_state.pop(self._version_key, None)
-        st.session_state[self._outcome_key] = outcome
+        st.session_state[self._outcome_key] = (*outcome, self.base)
 
 
 def _plain(v: Any) -> Any:
@@ -156,26 +180,31 @@ def _plain(v: Any) -> Any:
 
 
 def run(action: Callable[[], Any]) -> tuple[tuple, bool]:
-    """Run a data-layer write: ((kind, message...), saved). Kinds: saved, invalid (problems),
-    stale (message, current version), denied (message), confirm (question)."""
+    """Run a data-layer write: ((kind, details...), saved). Kinds: saved (the write's result),
+    invalid (problems), stale (message, current version, record id), denied (message),
+    confirm (question)."""
     try:
-        action()
+        result = action()
     except Invalid as e:
         return ("invalid", e.problems), False
     except StaleVersion as e:
-        return ("stale", str(e), e.current_version), False
+        return ("stale", str(e), e.current_version, e.record_id), False
     except NeedsConfirm as e:
         return ("confirm", str(e)), False
     except AccessDenied as e:
         return ("denied", str(e)), False
     _after_write()
-    return ("saved", None), True
+    return ("saved", result), True
 
 
 def confirm_button(label: str, question: str, action: Callable[[], Any], *, key: str,
-                   success: str | None = None, confirm_label: str | None = None) -> None:
+                   success: str | None = None, confirm_label: str | None = None,
+                   flash: str | None = None) -> None:
     """A destructive action that asks first: the first click shows `question` (say what
-    goes) with a confirm and a cancel button; only the confirm runs `action`."""
+    goes) with a confirm and a cancel button; only the confirm runs `action`. `key` names the
+    record (e.g. f"score_delete:{score_id}"), so a question never moves to another record.
+    With `flash`, the success message goes to the page's ui.flash(flash) place instead (for
+    a delete: the button is gone with its record)."""
     ask_key = key + ":ask"
     outcome_key = key + ":outcome"
     outcome = st.session_state.pop(outcome_key, None)
@@ -188,8 +217,12 @@ def confirm_button(label: str, question: str, action: Callable[[], Any], *, key:
         def yes():
             st.session_state[ask_key] = False
             result, _ = run(action)
-            st.session_state[outcome_key] = ("saved", success or _t("app.saved")) \
-                if result[0] == "saved" else result[:2]
+            message = success or _t("app.saved")
+            if result[0] == "saved" and flash:
+                st.session_state[_FLASH + flash] = message
+            else:
+                st.session_state[outcome_key] = ("saved", message) \
+                    if result[0] == "saved" else result[:2]
 
         c1.button(confirm_label or label, key=key + ":yes", type="primary", on_click=yes)
         c2.button(_t("app.cancel"), key=key + ":no",
@@ -202,6 +235,16 @@ def confirm_button(label: str, question: str, action: Callable[[], Any], *, key:
                 st.error(message)
         else:
             st.warning(outcome[1])
+
+
+_FLASH = "flash:"
+
+
+def flash(place: str) -> None:
+    """Where a message of an action whose form or button went away is shown (once)."""
+    message = st.session_state.pop(_FLASH + place, None)
+    if message:
+        st.success(message)
 
 
 def form_message(name: str, *, scope: Any = None) -> None:
