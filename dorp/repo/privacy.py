@@ -80,7 +80,7 @@ def read_log(db: Db, user: User, limit: int = 2000) -> pd.DataFrame:
 def _text_columns(db: Db) -> dict[str, list[str]]:
     rows = db.rows("SELECT table_name, column_name FROM information_schema.columns"
                    " WHERE data_type = 'VARCHAR' AND table_schema = 'main'"
-                   " AND column_name NOT IN ('updated_by')")
+                   " AND column_name NOT IN ('updated_by', 'created_by')")
     out: dict[str, list[str]] = {}
     for r in rows:
         if r["table_name"] in PERSON_TABLES:
@@ -199,7 +199,7 @@ def erase_person(db: Db, user: User, name: str, confirm: str) -> int:
             for rec in records:
                 values = {c: _replace(rec[c], name, ERASED) for c in rec
                           if isinstance(rec[c], str) and _replace(rec[c], name, ERASED) != rec[c]
-                          and c not in ("updated_by",)}
+                          and c not in ("updated_by", "created_by")}
                 if table == "steering_members" and rec.get("email"):
                     values["email"] = None
                 if not values:
