@@ -248,8 +248,11 @@ def record_votes(db: Db, user: User, meeting_id: int, votes: dict[int, int | Non
     if not isinstance(seats, int) or seats < 1:
         p["seats"] = "Er moet minstens één dorp kunnen starten."
     _raise(p)
+    _shown(meeting, "start_meetings", meeting_id, expected_version)
     by_village = {r["village_id"]: votes[r["id"]] for r in rows}
     res = vote.result(by_village, seats)
+    if seats == meeting["seats"] and all(r["votes"] == votes[r["id"]] for r in rows):
+        return res   # saved unchanged: nothing to write (a decided tie stays decided)
     with db.tx(user.username) as tx:
         tx.update("start_meetings", meeting_id, {"seats": seats, "tie_decision": None,
                                                  "tie_reason": None}, expected_version)
@@ -259,6 +262,14 @@ def record_votes(db: Db, user: User, meeting_id: int, votes: dict[int, int | Non
                           village_id=r["village_id"])
         _choose(tx, db, user, meeting, rows, set(res.chosen))
     return res
+
+
+def _shown(record: dict, table: str, record_id: int, expected_version: int | None) -> None:
+    """Changed since the form showed it (someone else decided or voted meanwhile): refused
+    before anything else is judged, so the user learns who changed it."""
+    if expected_version is not None and record["version"] != expected_version:
+        raise StaleVersion(table, record_id, record.get("updated_by"), record.get("updated_at"),
+                           record["version"])
 
 
 def vote_result(db: Db, user: User, meeting_id: int) -> vote.VoteResult | None:
@@ -275,6 +286,9 @@ def decide_tie(db: Db, user: User, meeting_id: int, village_ids: list[int], reas
     """The lead's decision on a tie: which tied village(s) start, and why (recorded)."""
     require(user, "edit_village")
     meeting = start_meeting(db, user, meeting_id)
+    if meeting is None:
+        raise Invalid({"meeting": "Deze startbijeenkomst bestaat niet (meer)."})
+    _shown(meeting, "start_meetings", meeting_id, expected_version)
     res = vote_result(db, user, meeting_id)
     p: dict[str, str] = {}
     if res is None or not res.needs_decision:

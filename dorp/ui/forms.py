@@ -248,8 +248,16 @@ def flash(place: str) -> None:
 
 
 def form_message(name: str, *, scope: Any = None) -> None:
-    """The outcome of a form's last save, for when the save made the form itself go away (a
-    move that closed the pilot): said once, where the form stood."""
+    """The outcome of a form's last save, for when the form itself went away (a move that
+    closed the pilot; the last open action closed, here or by someone else meanwhile): said
+    once, where the form stood."""
     outcome = st.session_state.pop(f"form:{name}:{scope}:outcome", None)
-    if outcome and outcome[0] == "saved":
+    if not outcome:
+        return
+    if outcome[0] == "saved":
         st.success(outcome[1])
+    elif outcome[0] == "invalid":
+        for message in outcome[1].values():
+            st.error(message)
+    elif outcome[0] in ("stale", "denied", "confirm"):
+        st.warning(outcome[1])

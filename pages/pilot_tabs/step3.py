@@ -8,12 +8,11 @@ import streamlit as st
 
 from dorp import ui
 from dorp.access import can_change
-from dorp.errors import Invalid
 from dorp.charts import steps as charts
 from dorp.charts.lines import spec as chart_spec
 from dorp.method import MEMBER_PARTIES
 from dorp.repo import steps
-from pages.pilot_tabs import View, choice, day, score_box, t, table, versions
+from pages.pilot_tabs import View, choice, chosen, day, score_box, t, table, versions
 
 
 def render(v: View) -> None:
@@ -38,6 +37,8 @@ def render(v: View) -> None:
         if not current.empty:
             with st.expander(t("steps.member_end")):
                 _member_end_form(v, current)
+        else:
+            ui.form_message("member_end", scope=v.village_id)
     meet = _meetings(v)
     _actions(v, meet)
 
@@ -66,11 +67,13 @@ def _member_end_form(v: View, current) -> None:
     db, user = v.db, v.user
     with fm:
         st.selectbox(t("steps.name"), [int(i) for i in current.id], key=fm.key("who"),
+                     index=None, placeholder=t("steps.choose"),
                      format_func=dict(zip(current.id, current.name)).get)
+        fm.err("who")
         st.date_input(t("steps.until"), value=v.today, format="DD-MM-YYYY", key=fm.key("until"))
         fm.err("until_date")
         fm.submit(t("steps.save"),
-                  lambda x, shown: steps.end_member(db, user, x["who"], x["until"],
+                  lambda x, shown: steps.end_member(db, user, chosen(x, "who"), x["until"],
                                                     shown.get(x["who"])),
                   success=t("steps.saved"))
 
@@ -210,6 +213,7 @@ def _actions(v: View, meet) -> None:
                                         "steps.action_reopened")):
         group = acts[acts.done == done]
         if group.empty:
+            ui.form_message(name, scope=v.village_id)   # its last action just moved over
             continue
         fm = ui.Form(name, scope=v.village_id, version=versions(group))
         with fm:
@@ -220,18 +224,13 @@ def _actions(v: View, meet) -> None:
                          format_func=dict(zip(group.id, group.description)).get)
             fm.err("which")
             fm.submit(t(label),
-                      lambda x, shown, done=done: _set_done(db, user, x["which"], not done, shown),
+                      lambda x, shown, done=done: steps.set_action_done(
+                          db, user, chosen(x), not done, shown.get(x["which"])),
                       success=t(success))
     mine = _changeable(v, acts)
     if not mine.empty:
         with st.expander(t("steps.action_edit")):
             _action_edit(v, mine)
-
-
-def _set_done(db, user, which, done: bool, shown: dict):
-    if which is None:
-        raise Invalid({"which": t("steps.choose_action")})
-    return steps.set_action_done(db, user, which, done, shown.get(which))
 
 
 def _action_edit(v: View, mine) -> None:
