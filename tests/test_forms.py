@@ -473,3 +473,186 @@ def test_the_table_holds_every_edit_form_shown():
         text = p.read_text(encoding="utf-8")
         found |= set(re.findall(r'ui\.Form\("(\w+)"[^)]*(?:record=|version=)', text))
     assert found - EDIT_FORMS == set(), f"add to CASES: {sorted(found - EDIT_FORMS)}"
+
+
+# --- point 7: double saves and one-click losses ------------------------------------------------------
+
+def meeting_count(db, village_id):
+    return db.scalar("SELECT count(*) FROM steering_meetings WHERE village_id = ?", [village_id])
+
+
+def fill_meeting(at, on=None, ms=4, cs=3, decisions="Doorgaan met de werkgroepen"):
+    if on is not None:
+        form_widget(at, "date_input", "meeting", "on").set_value(on)
+    form_widget(at, "selectbox", "meeting", "ms").set_value(ms)
+    form_widget(at, "selectbox", "meeting", "cs").set_value(cs)
+    form_widget(at, "text_area", "meeting", "decisions").input(decisions)
+
+
+def test_the_meeting_form_is_empty_after_a_save_and_confirms_beside_its_button(app_as, demo_db):
+    v = vid(demo_db, "Vorden")
+    n = meeting_count(demo_db, v)
+    at = ok(app_as(STEERING, page=PILOT))
+    fill_meeting(at)
+    submit(at, "meeting")
+    assert meeting_count(demo_db, v) == n + 1
+    assert form_widget(at, "text_area", "meeting", "decisions").value == ""
+    assert form_widget(at, "selectbox", "meeting", "ms").value is None
+    # the confirmation stands in the meeting form, right under its button, once
+    form = next(b for b in at.get("form") if b.proto.form.form_id.startswith("form:meeting:"))
+    assert texts(form.success) == ["Opgeslagen."]
+    kinds = [type(k).__name__ for k in form.children.values()]
+    assert kinds[-2:] == ["Button", "Success"], kinds
+    at.run()                                               # said once
+    assert "Opgeslagen." not in texts(at.success)
+
+
+def test_a_second_meeting_on_the_same_date_asks_first(app_as, demo_db):
+    v = vid(demo_db, "Vorden")
+    held = demo_db.scalar("SELECT max(held_on) FROM steering_meetings WHERE village_id = ?", [v])
+    n = meeting_count(demo_db, v)
+    at = ok(app_as(STEERING, page=PILOT))
+    fill_meeting(at, on=held)
+    submit(at, "meeting")
+    assert meeting_count(demo_db, v) == n                    # not stored: it asks
+    assert any("is al een vergadering van deze stuurgroep vastgelegd" in w
+               for w in texts(at.warning))
+    assert form_widget(at, "text_area", "meeting", "decisions").value == \
+        "Doorgaan met de werkgroepen"                        # the input is still there
+    form_widget(at, "checkbox", "meeting", "__confirm").check()
+    submit(at, "meeting")
+    assert meeting_count(demo_db, v) == n + 1
+    assert "Opgeslagen." in texts(at.success)
+
+
+def test_the_same_meeting_from_two_sessions_is_stored_once(app_as, demo_db):
+    """Two members record the same meeting at once (or one submits twice from two tabs): the
+    second is asked whether it really is a second meeting that day."""
+    v = vid(demo_db, "Vorden")
+    n = meeting_count(demo_db, v)
+    one, two = ok(app_as(STEERING, page=PILOT)), ok(app_as(LEAD, page=PILOT))
+    pilot(two, v)
+    for at in (one, two):
+        fill_meeting(at, on=AS_OF)
+        submit(at, "meeting")
+    assert meeting_count(demo_db, v) == n + 1
+    assert any("is al een vergadering" in w for w in texts(two.warning))
+
+
+def test_a_double_click_on_save_stores_one_meeting(app_as, demo_db):
+    """A double click: the second click arrives for the form the first one already saved (its
+    old generation) and is ignored."""
+    v = vid(demo_db, "Vorden")
+    n = meeting_count(demo_db, v)
+    at = ok(app_as(STEERING, page=PILOT))
+    fill_meeting(at, on=AS_OF)
+    form_widget(at, "button", "meeting").click()
+    clicked = at._tree.get_widget_states()     # the states the browser sends with the click
+    at._run(clicked)
+    at._run(clicked)                            # the same click again
+    ok(at)
+    assert meeting_count(demo_db, v) == n + 1
+    assert not any("is al een vergadering" in w for w in texts(at.warning))
+
+
+def test_deleting_a_score_asks_first_and_says_what_goes(app_as, demo_db):
+    v = vid(demo_db, "Laren")
+    sid = demo_db.scalar("SELECT max(id) FROM line_scores WHERE village_id = ?", [v])
+    r = lines.get(demo_db, SYSTEM, sid)
+    at = ok(app_as(LEAD, page=METINGEN))
+    open_score(at, {"vid": v, "id": sid})
+    at.button(key=f"score_delete:{sid}").click().run()
+    question = " ".join(texts(at.warning))
+    assert f"De score {r['score']} voor" in question and "wordt verwijderd" in question
+    assert lines.get(demo_db, SYSTEM, sid) is not None          # nothing gone yet
+    at.button(key=f"score_delete:{sid}:no").click().run()       # Annuleren
+    assert lines.get(demo_db, SYSTEM, sid) is not None
+    assert not any("wordt verwijderd" in w for w in texts(at.warning))
+    at.button(key=f"score_delete:{sid}").click().run()
+    at.button(key=f"score_delete:{sid}:yes").click().run()
+    ok(at)
+    assert lines.get(demo_db, SYSTEM, sid) is None
+    assert "Meting verwijderd." in texts(at.success)
+    gone = demo_db.one("SELECT username, before FROM audit_log WHERE table_name = 'line_scores'"
+                       " AND record_id = ? AND action = 'delete'", [sid])
+    assert gone["username"] == LEAD and f'"score": {r["score"]}' in gone["before"]
+
+
+def test_deleting_a_budget_line_asks_first_and_names_it(app_as, demo_db):
+    a, _ = budget_setup(demo_db)
+    at = ok(app_as(LEAD, page=BEGROTING))
+    open_budget_line(at, a)
+    at.button(key=f"budget_delete:{a['id']}").click().run()
+    assert any("Post Laren" in w and "wordt verwijderd" in w for w in texts(at.warning))
+    assert demo_db.scalar("SELECT count(*) FROM budget WHERE id = ?", [a["id"]]) == 1
+    at.button(key=f"budget_delete:{a['id']}:yes").click().run()
+    ok(at)
+    assert demo_db.scalar("SELECT count(*) FROM budget WHERE id = ?", [a["id"]]) == 0
+    assert "Begrotingsregel verwijderd." in texts(at.success)
+
+
+def test_removing_a_meeting_names_the_actions_that_go_with_it(app_as, demo_db):
+    v = vid(demo_db, "Laren")
+    mid = demo_db.scalar("SELECT meeting_id FROM actions WHERE village_id = ? ORDER BY id LIMIT 1",
+                         [v])
+    acts = [r["description"] for r in demo_db.rows(
+        "SELECT description FROM actions WHERE meeting_id = ? ORDER BY id", [mid])]
+    at = ok(app_as(LEAD, page=PILOT))
+    pilot_then("meeting_pick:{vid}")(at, {"vid": v, "id": mid})
+    at.button(key=f"meeting_delete:{v}:{mid}").click().run()
+    question = " ".join(texts(at.warning))
+    assert all(a in question for a in acts) and f"{len(acts)} actie(s)" in question
+    at.button(key=f"meeting_delete:{v}:{mid}:yes").click().run()
+    ok(at)
+    assert demo_db.scalar("SELECT count(*) FROM steering_meetings WHERE id = ?", [mid]) == 0
+    assert demo_db.scalar("SELECT count(*) FROM actions WHERE meeting_id = ?", [mid]) == 0
+    assert "Vergadering verwijderd." in texts(at.success)
+    assert demo_db.scalar("SELECT count(*) FROM audit_log WHERE action = 'delete' AND"
+                          " table_name IN ('actions', 'steering_meetings')") == len(acts) + 1
+
+
+def test_a_closed_action_can_be_reopened(app_as, demo_db):
+    v = vid(demo_db, "Laren")
+    aid = demo_db.scalar("SELECT min(id) FROM actions WHERE village_id = ? AND NOT done", [v])
+    at = ok(app_as(STEERING if v in user_of(demo_db, STEERING).village_ids else LEAD, page=PILOT))
+    pilot(at, v)
+    assert form_widget(at, "selectbox", "action_done", "which").value is None   # nothing preselected
+    submit(at, "action_done")                                       # one click closes nothing
+    assert any("Kies eerst" in e for e in texts(at.error))
+    form_widget(at, "selectbox", "action_done", "which").set_value(aid)
+    submit(at, "action_done")
+    assert demo_db.scalar("SELECT done FROM actions WHERE id = ?", [aid]) is True
+    assert any("Zet haar hieronder weer open" in s for s in texts(at.success))
+    form_widget(at, "selectbox", "action_reopen", "which").set_value(aid)
+    submit(at, "action_reopen")
+    assert demo_db.scalar("SELECT done FROM actions WHERE id = ?", [aid]) is False
+    assert "Actie weer opengezet." in texts(at.success)
+
+
+def test_a_steering_member_corrects_and_removes_only_their_own_meetings(app_as, demo_db):
+    v = vid(demo_db, "Vorden")
+    at = ok(app_as(STEERING, page=PILOT))
+    assert not any(k for k in (b.key or "" for b in at.button) if k.startswith("form:meeting_edit"))
+    fill_meeting(at, on=AS_OF - timedelta(days=1), decisions="Eerste versie")
+    submit(at, "meeting")
+    mine = demo_db.scalar("SELECT id FROM steering_meetings WHERE village_id = ? AND"
+                          " created_by = ?", [v, STEERING])
+    assert mine is not None
+    # only their own meeting is offered for correction (the demo's are someone else's)
+    pick = at.selectbox(key=f"meeting_pick:{v}")
+    assert len(pick.options) == 1 and pick.value == mine
+    assert any("die u zelf heeft vastgelegd" in c for c in texts(at.caption))
+    form_widget(at, "text_area", "meeting_edit", "decisions").input("Verbeterde versie")
+    submit(at, "meeting_edit")
+    row_ = demo_db.one("SELECT decisions, version FROM steering_meetings WHERE id = ?", [mine])
+    assert (row_["decisions"], row_["version"]) == ("Verbeterde versie", 2)
+    before = demo_db.scalar("SELECT before FROM audit_log WHERE table_name = 'steering_meetings'"
+                            " AND record_id = ? AND action = 'update'", [mine])
+    assert "Eerste versie" in before                       # the audit keeps the old state
+    at.button(key=f"meeting_delete:{v}:{mine}").click().run()
+    at.button(key=f"meeting_delete:{v}:{mine}:yes").click().run()
+    ok(at)
+    assert demo_db.scalar("SELECT count(*) FROM steering_meetings WHERE id = ?", [mine]) == 0
+    assert "Vergadering verwijderd." in texts(at.success)
+    # nothing of theirs left: no correction form for the demo's meetings
+    assert not any((b.key or "").startswith("form:meeting_edit") for b in at.button)
