@@ -134,6 +134,7 @@ def free_port() -> int:
 class Server:
     def __init__(self, db_file: Path, port: int):
         self.url = f"http://127.0.0.1:{port}"
+        self.db_file = db_file   # read it after stop() (DuckDB: one process at a time)
         env = {**os.environ, "DORP_DB": str(db_file), "DORP_TODAY": AS_OF.isoformat()}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),

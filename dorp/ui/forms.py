@@ -19,7 +19,8 @@ What it guarantees, so a page cannot get it wrong:
   shows the saved state in one run, with the message in place beside the button.
 - After a successful save the form's widgets get fresh keys (a new "generation"): an add form
   is empty again and an edit form shows the stored values. A second click on the old button
-  (a double click) belongs to the old generation and is ignored.
+  (a double click) belongs to the old generation and is ignored, also when Streamlit cut the
+  first click's callback short after the record was stored (_SAVED, _SAVING below).
 - Refusals (Invalid) are shown next to their fields until the next submit, on the record they
   were about only (switching record never shows another record's refusal); a write that needs
   explicit confirmation (NeedsConfirm) asks in the form and is saved when confirmed.
@@ -29,6 +30,9 @@ What it guarantees, so a page cannot get it wrong:
 
 from __future__ import annotations
 
+import threading
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -39,6 +43,12 @@ from dorp.db import StaleVersion
 from dorp.errors import Invalid, NeedsConfirm
 
 CONFIRM = "confirmed"   # the values key of the confirmation checkbox
+
+# One save at a time in this process: with a double click Streamlit may start the second run
+# (and its callback, on another thread) while the first is still saving; the second waits
+# here and then finds the first one's save (_SAVED below). Found by
+# tests/test_browser_saves.py: two meetings 3 ms apart before this lock.
+_SAVING = threading.Lock()
 
 
 def _t(key: str, **kw) -> str:
@@ -69,6 +79,7 @@ class Form:
             if before and before[0] == "stale" and before[-1] == first \
                     and f"{first}:{gen}:__submit" in st.session_state:
                 self.base = first
+        self._session = st.session_state.setdefault("form:session", uuid.uuid4().hex)
         self._gen_key = self.base + ":gen"
         self.gen = st.session_state.get(self._gen_key, 0)
         self.prefix = f"{self.base}:{self.gen}"
@@ -151,22 +162,53 @@ class Form:
         return out
 
     def _on_submit(self, save, success, gen) -> None:
-        if st.session_state.get(self._gen_key, 0) != gen:
-            return   # a second click on a form that was already saved
+        with _SAVING:
+            done = (self._session, self.prefix)
+            if done in _SAVED:   # saved already, but that run was cut short: finish it
+                self._saved(success, gen, _SAVED[done])
+                return
+            if st.session_state.get(self._gen_key, 0) != gen:
+                return   # a second click on a form that was already saved
+            self._save(save, success, gen)
+
+    def _save(self, save, success, gen) -> None:
         shown = self.version
-        outcome, saved = run(lambda: save(self.values(), shown))
+        values = self.values()
+        done = (self._session, self.prefix)
+        outcome, saved = run(lambda: save(values, shown),
+                             committed=lambda result: _remember(done, result))
+        if saved:
+            self._saved(success, gen, outcome[1])
+            return
         if outcome[0] == "stale":   # saving again is deliberate: based on the version now
             _, message, current, record_id = outcome
             st.session_state[self._version_key] = (
                 {**shown, record_id: current} if isinstance(shown, Mapping) else current)
             outcome = ("stale", message)
-        if saved:
-            message = success(outcome[1]) if callable(success) else success
-            outcome = ("saved", message or _t("app.saved"))
-            if self.clear_on_success:
-                st.session_state[self._gen_key] = gen + 1
-            st.session_state.pop(self._version_key, None)
         st.session_state[self._outcome_key] = (*outcome, self.base)
+
+    def _saved(self, success, gen, result) -> None:
+        """After a save: the next generation (empty add form, stored values in an edit form)
+        and the confirmation under the button. Safe to repeat."""
+        message = success(result) if callable(success) else success
+        if self.clear_on_success:
+            st.session_state[self._gen_key] = gen + 1
+        st.session_state.pop(self._version_key, None)
+        st.session_state[self._outcome_key] = ("saved", message or _t("app.saved"), self.base)
+
+
+# Form generations saved, per (session, form generation), with what the save returned.
+# Streamlit may interrupt a callback at any access to st.session_state when the next click
+# arrives (a double click): the record is stored, but the new generation and the message
+# are not. The next callback for that generation finds it here and finishes the job instead
+# of saving the same record again. Plain Python (no session state): it cannot be interrupted.
+_SAVED: "OrderedDict[tuple, Any]" = OrderedDict()
+
+
+def _remember(done: tuple, result: Any) -> None:
+    _SAVED[done] = result
+    while len(_SAVED) > 2000:
+        _SAVED.popitem(last=False)
 
 
 def _plain(v: Any) -> Any:
@@ -179,12 +221,16 @@ def _plain(v: Any) -> Any:
         return v
 
 
-def run(action: Callable[[], Any]) -> tuple[tuple, bool]:
+def run(action: Callable[[], Any],
+        committed: Callable[[Any], None] | None = None) -> tuple[tuple, bool]:
     """Run a data-layer write: ((kind, details...), saved). Kinds: saved (the write's result),
     invalid (problems), stale (message, current version, record id), denied (message),
-    confirm (question)."""
+    confirm (question). `committed(result)` runs right after a successful write, before
+    anything that Streamlit could interrupt."""
     try:
         result = action()
+        if committed:
+            committed(result)
     except Invalid as e:
         return ("invalid", e.problems), False
     except StaleVersion as e:
@@ -208,25 +254,35 @@ def confirm_button(label: str, question: str, action: Callable[[], Any], *, key:
     ask_key = key + ":ask"
     outcome_key = key + ":outcome"
     outcome = st.session_state.pop(outcome_key, None)
-    if not st.session_state.get(ask_key):
-        st.button(label, key=key, on_click=lambda: st.session_state.__setitem__(ask_key, True))
+    session = st.session_state.setdefault("form:session", uuid.uuid4().hex)
+    asked = st.session_state.get(ask_key)   # the question on screen (a token), or None
+    if not asked:
+        st.button(label, key=key,
+                  on_click=lambda: st.session_state.__setitem__(ask_key, uuid.uuid4().hex))
     else:
         st.warning(question)
         c1, c2 = st.columns(2)
+        done = (session, key, asked)
 
-        def yes():
-            st.session_state[ask_key] = False
-            result, _ = run(action)
+        def answered(result) -> None:
             message = success or _t("app.saved")
             if result[0] == "saved" and flash:
                 st.session_state[_FLASH + flash] = message
             else:
                 st.session_state[outcome_key] = ("saved", message) \
                     if result[0] == "saved" else result[:2]
+            st.session_state[ask_key] = None
+
+        def yes():
+            with _SAVING:
+                if done in _SAVED:   # done already, but that run was cut short: finish it
+                    answered(("saved", _SAVED[done]))
+                elif st.session_state.get(ask_key) == asked:
+                    answered(run(action, committed=lambda r: _remember(done, r))[0])
 
         c1.button(confirm_label or label, key=key + ":yes", type="primary", on_click=yes)
         c2.button(_t("app.cancel"), key=key + ":no",
-                  on_click=lambda: st.session_state.__setitem__(ask_key, False))
+                  on_click=lambda: st.session_state.__setitem__(ask_key, None))
     if outcome:
         if outcome[0] == "saved":
             st.success(outcome[1])
