@@ -121,13 +121,18 @@ res = steps.vote_result(db, user, meeting_id)
 if res is not None:
     st.altair_chart(charts.votes(pit, lang, tied=res.tied), width="stretch")
     names = dict(zip(pit.village_id, pit.village))
-    if res.needs_decision and not meeting["tie_decision"]:
-        st.warning(t("start.tie", villages=", ".join(sorted(names[v] for v in res.tied)),
-                     n=res.open_seats))
+    if res.may_decide and not meeting["tie_decision"]:
+        if res.needs_decision:
+            st.warning(t("start.tie", villages=", ".join(sorted(names[v] for v in res.tied)),
+                         n=res.open_seats))
+            options, pick_label = sorted(res.tied), t("start.tie_pick", n=res.open_seats)
+        else:
+            st.info(t("start.unvoted", villages=", ".join(sorted(names[v] for v in res.unvoted)),
+                      n=res.open_seats))
+            options, pick_label = sorted(res.unvoted), t("start.unvoted_pick", n=res.open_seats)
         fm = ui.Form("tie", scope=meeting_id, record=meeting)
         with fm:
-            st.multiselect(t("start.tie_pick", n=res.open_seats), sorted(res.tied),
-                           format_func=names.get, key=fm.key("pick"))
+            st.multiselect(pick_label, options, format_func=names.get, key=fm.key("pick"))
             fm.err("tie")
             st.text_area(t("start.tie_reason"), key=fm.key("reason"))
             fm.err("tie_reason")
