@@ -440,6 +440,7 @@ def test_a_switching_record_never_carries_a_value_into_another(app_as, demo_db, 
     assert case.state(demo_db, a) == before_a, f"{case.name}: A changed"
 
 
+@pytest.mark.both_stores   # the versions are the store's: checked on DuckDB and PostgreSQL
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_b_two_sessions_the_second_save_is_refused_and_keeps_its_input(app_as, demo_db, lead2,
                                                                        case):
@@ -525,6 +526,7 @@ def test_a_second_meeting_on_the_same_date_asks_first(app_as, demo_db):
     assert "Opgeslagen." in texts(at.success)
 
 
+@pytest.mark.both_stores
 def test_the_same_meeting_from_two_sessions_is_stored_once(app_as, demo_db):
     """Two members record the same meeting at once (or one submits twice from two tabs): the
     second is asked whether it really is a second meeting that day."""
@@ -539,6 +541,7 @@ def test_the_same_meeting_from_two_sessions_is_stored_once(app_as, demo_db):
     assert any("is al een vergadering" in w for w in texts(two.warning))
 
 
+@pytest.mark.both_stores
 def test_a_double_click_on_save_stores_one_meeting(app_as, demo_db):
     """A double click: the second click arrives for the form the first one already saved (its
     old generation) and is ignored."""
@@ -629,6 +632,7 @@ def test_a_closed_action_can_be_reopened(app_as, demo_db):
     assert "Actie weer opengezet." in texts(at.success)
 
 
+@pytest.mark.both_stores
 def test_a_steering_member_corrects_and_removes_only_their_own_meetings(app_as, demo_db):
     v = vid(demo_db, "Vorden")
     at = ok(app_as(STEERING, page=PILOT))

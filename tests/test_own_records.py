@@ -13,6 +13,7 @@ from dorp.errors import Invalid
 from dorp.repo import steps, users
 from tests.conftest import AS_OF, LEAD, STEERING, user_of
 
+pytestmark = pytest.mark.both_stores
 D = AS_OF - timedelta(days=2)
 
 
