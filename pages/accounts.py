@@ -53,13 +53,13 @@ with tab_list:
             ui.flash(f"account:{chosen}")   # enabled / disabled: the other button shows now
             if row.disabled:
                 ui.confirm_button(
-                    ui.t("accounts.enable"), ui.t("accounts.enable_q", user=chosen),
+                    ui.t("accounts.enable"), ui.t("accounts.enable_q", user=ui.md(chosen)),
                     lambda: users.enable(db, user, chosen, version),
                     key=f"acc_enable:{chosen}", success=ui.t("accounts.enabled_ok", user=chosen),
                     flash=f"account:{chosen}")
             elif chosen != user.username:
                 ui.confirm_button(
-                    ui.t("accounts.disable"), ui.t("accounts.disable_q", user=chosen),
+                    ui.t("accounts.disable"), ui.t("accounts.disable_q", user=ui.md(chosen)),
                     lambda: users.disable(db, user, chosen, version),
                     key=f"acc_disable:{chosen}", success=ui.t("accounts.disabled_ok", user=chosen),
                     flash=f"account:{chosen}")

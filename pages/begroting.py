@@ -138,7 +138,8 @@ if not df.empty:
                       success=ui.t("budget.saved"), type="primary")
         ui.confirm_button(
             ui.t("budget.delete"),
-            ui.t("budget.delete_q", line=line_label(row), spent=money(row["spent"])),
+            ui.t("budget.delete_q", line=ui.md(line_label(row)),
+                 spent=ui.md(money(row["spent"]))),
             lambda: budget.delete_line(db, user, line_id, int(row["version"])),
             key=f"budget_delete:{line_id}", confirm_label=ui.t("budget.delete_confirm"),
             success=ui.t("budget.deleted"), flash="budget_lines")

@@ -144,9 +144,9 @@ def _meeting_edit(v: View, mine) -> None:
     facts = dict(date=ui.fmt_date(day(row.held_on)),
                  ms=_score(row.municipality_satisfaction) or "–",
                  cs=_score(row.community_satisfaction) or "–")
-    question = (t("steps.meeting_delete_q_actions", n=len(acts),
-                  actions="; ".join(acts.description), **facts) if not acts.empty
-                else t("steps.meeting_delete_q", **facts))
+    named = "; ".join(ui.md(d) for d in acts.description)   # user text inside markdown
+    question = (t("steps.meeting_delete_q_actions", n=len(acts), actions=named, **facts)
+                if not acts.empty else t("steps.meeting_delete_q", **facts))
     ids = [int(i) for i in acts.id]
     ui.confirm_button(t("steps.meeting_delete"), question,
                       lambda: steps.delete_meeting(db, user, pick, int(row.version), ids),
@@ -253,7 +253,8 @@ def _action_edit(v: View, mine) -> None:
                                                          x["who"], x["due"], version),
                   success=t("steps.action_corrected"))
     ui.confirm_button(t("steps.action_delete"),
-                      t("steps.action_delete_q", action=row.description, who=row.who or "–"),
+                      t("steps.action_delete_q", action=ui.md(row.description),
+                        who=ui.md(row.who or "–")),
                       lambda: steps.delete_action(db, user, pick, int(row.version)),
                       key=f"action_delete:{vid}:{pick}", success=t("steps.action_deleted"),
                       flash=f"actions:{vid}")
