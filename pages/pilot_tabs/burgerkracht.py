@@ -15,7 +15,7 @@ from dorp.charts import burgerkracht as charts
 from dorp.charts.lines import spec as chart_spec
 from dorp.method import MODES
 from dorp.repo import burgerkracht as repo
-from pages.pilot_tabs import View, choice, score_box, t, table, versions
+from pages.pilot_tabs import View, choice, chosen, score_box, t, table, versions
 
 
 def render(v: View) -> None:
@@ -432,12 +432,14 @@ def _group_modes(v: View, data: repo.Village) -> None:
         fm = ui.Form("bkg_mode_end", scope=vid, version=versions(running))
         with fm:
             st.selectbox(t("bkg.mode"), [int(i) for i in running["id"]], key=fm.key("which"),
+                         index=None, placeholder=t("steps.choose"),
                          format_func={int(i): f"{n} · {ui.label('mode', m)}" for i, n, m in
                                       zip(running["id"], running["group_name"], running["mode"])}.get)
+            fm.err("which")
             st.date_input(t("bkg.until"), value=today, format="DD-MM-YYYY", key=fm.key("until"))
             fm.err("ended_on")
             fm.submit(t("bkg.save"),
-                      lambda x, shown: repo.end_group_mode(db, user, x["which"], x["until"],
+                      lambda x, shown: repo.end_group_mode(db, user, chosen(x), x["until"],
                                                            shown.get(x["which"]), today),
                       success=t("bkg.saved"))
 
