@@ -38,6 +38,7 @@ else:
              *ui.all_pages()],
             position="hidden")
     else:
-        ui.sidebar(user)
-        nav = st.navigation(ui.pages_for(user))
+        menu = ui.pages_for(user)
+        nav = st.navigation(menu, position="hidden")   # the menu is drawn by ui.sidebar
+        ui.sidebar(user, menu)
     ui.run_page(nav)

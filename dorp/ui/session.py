@@ -220,8 +220,18 @@ def guard(capability: str, village_id: int | None = None) -> User:
     return user
 
 
-def sidebar(user: User) -> None:
+def sidebar(user: User, menu: dict[str, list] | None = None) -> None:
+    """The sidebar: the user's menu (sections of page links), language, who is logged in,
+    Uitloggen. The menu is drawn with st.page_link, not by st.navigation: Streamlit's own
+    sectioned menu puts <li> elements inside <div>s of a <ul> (invalid list markup, which
+    screen readers announce wrongly; WCAG 1.3.1). A single page needs no menu."""
     ui = _ui()
+    if menu and sum(len(pages) for pages in menu.values()) > 1:
+        with st.sidebar.container(key="menu"):
+            for section, pages in menu.items():
+                st.caption(section)
+                for page in pages:
+                    st.page_link(page)
     ui.language_switch()
     st.sidebar.caption(ui.t("app.logged_in_as", user=user.username,
                             role=ui.label("role", user.role)))
