@@ -5,8 +5,8 @@ shows, so page, PDF and workbook always agree. The charts are the page's Altair 
 rendered to PNG offline with vl-convert.
 
 fpdf2's built-in fonts lack the euro sign (STACK-NOTES.md "Reports"), so the report embeds
-the Bitstream Vera TrueType fonts that the reportlab package ships (free licence, in the
-wheel: no system font, no download).
+the Bitstream Vera TrueType fonts that ship with this package (dorp/fonts/, with their free
+licence: no system font, no download, no second PDF library for its font files).
 """
 
 from __future__ import annotations
@@ -27,9 +27,8 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def font_paths() -> tuple[Path, Path]:
-    """(regular, bold) Bitstream Vera TTFs shipped inside the reportlab wheel."""
-    import reportlab
-    folder = Path(reportlab.__file__).parent / "fonts"
+    """(regular, bold) Bitstream Vera TTFs shipped with the package (dorp/fonts/)."""
+    folder = Path(__file__).parent / "fonts"
     return folder / "Vera.ttf", folder / "VeraBd.ttf"
 
 

@@ -139,3 +139,19 @@ def test_report_of_a_programme_without_pilots(empty_db):
     assert len(reader.pages) == 6 and "Nieuw programma" in text
     assert "In deze periode is geen pilot een stap verder gekomen." in _flat(text)
     assert load_workbook(io.BytesIO(report.build_xlsx(view))).sheetnames[0] == "Samenvatting"
+
+
+def test_one_pdf_library_fonts_shipped_with_the_package():
+    """Issue 17: the report's fonts ship with the app (dorp/fonts/, with their licence), so
+    reportlab (a second PDF library, installed only for its font files) is gone."""
+    import tomllib
+    regular, bold = report.font_paths()
+    assert regular.parent == ROOT / "dorp" / "fonts" and regular.is_file() and bold.is_file()
+    assert (regular.parent / "LICENSE-Bitstream-Vera.txt").is_file()
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert not any(d.lower().startswith("reportlab") for d in deps)
+    assert "reportlab" not in (ROOT / "constraints.txt").read_text().lower()
+    r = subprocess.run([sys.executable, "-c", "import sys, dorp.report as r; r.font_paths();"
+                        " assert 'reportlab' not in sys.modules"], cwd=ROOT, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
