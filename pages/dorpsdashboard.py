@@ -41,7 +41,8 @@ st.caption(ui.t("dashboard.as_of", date=ui.fmt_date(today), status=ui.label("sta
 
 def chart(name: str, build, **kwargs) -> None:
     """A chart of this village, its spec cached (ui.cached; every save clears it)."""
-    ui.chart(("dd", village_id, name), lambda: line_charts.spec(build(), lang), **kwargs)
+    ui.chart(("dd", village_id, name), lambda: line_charts.spec(build(), lang),
+             summary=kwargs.pop("summary", None) or ui.t("chart." + name), **kwargs)
 
 
 def pair():
@@ -61,7 +62,7 @@ def table(frame, config):
 # --- 1. where the pilot stands --------------------------------------------------------------------
 st.header(ui.t("dashboard.where"))
 chart("steps", lambda: line_charts.steps_track(f.step, f.status, lang),
-      alt=ui.label("step_long", rules.current_stage(f)))
+      summary=ui.t("chart.steps", now=ui.label("step_long", rules.current_stage(f))))
 nxt = rules.next_stage(f)
 left, right = pair()
 with left:

@@ -38,7 +38,8 @@ view = funder.view(db, user, period, today, village_id)
 
 def chart(name: str, build) -> None:
     """A chart of this view, its spec cached until the next write (ui.chart)."""
-    ui.chart(("funder", name, period, village_id), lambda: chart_spec(build(), lang))
+    ui.chart(("funder", name, period, village_id), lambda: chart_spec(build(), lang),
+             summary=ui.t("chart." + name))
 
 
 cutoff = ui.fmt_date(view.cutoff)

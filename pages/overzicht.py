@@ -42,7 +42,8 @@ df = data.pilots
 
 def chart(name: str, build, *key) -> None:
     """A chart of this page, its spec cached under the filters and `key`."""
-    ui.chart(("overview", name, fkey, *key), lambda: line_charts.spec(build(), lang))
+    ui.chart(("overview", name, fkey, *key), lambda: line_charts.spec(build(), lang),
+             summary=ui.t("chart." + name))
 
 
 if df.empty:

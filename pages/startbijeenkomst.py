@@ -6,6 +6,7 @@ import streamlit as st
 
 from dorp import ui
 from dorp.charts import steps as charts
+from dorp.charts.lines import spec as chart_spec
 from dorp.repo import steps
 
 user = ui.guard("edit_village")
@@ -119,7 +120,9 @@ with fm:
 
 res = steps.vote_result(db, user, meeting_id)
 if res is not None:
-    st.altair_chart(charts.votes(pit, lang, tied=res.tied), width="stretch")
+    ui.chart(("start.votes", meeting_id, tuple(sorted(res.tied))),
+             lambda: chart_spec(charts.votes(pit, lang, tied=res.tied), lang),
+             summary=t("chart.votes"))
     names = dict(zip(pit.village_id, pit.village))
     if res.may_decide and not meeting["tie_decision"]:
         if res.needs_decision:

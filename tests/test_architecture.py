@@ -70,3 +70,26 @@ def test_pages_build_forms_only_with_ui_form():
     for p in pages:
         text = p.read_text(encoding="utf-8")
         assert "st.form(" not in text and "form_submit_button" not in text, p
+
+
+CHART_CALLS = re.compile(r"\.(altair_chart|vega_lite_chart|line_chart|bar_chart|area_chart|"
+                         r"scatter_chart|pyplot|plotly_chart|pydeck_chart)\(|\bst\.map\(")
+
+
+def test_every_chart_is_drawn_by_ui_chart_with_a_text_alternative():
+    """WCAG 1.1.1: every chart has a text alternative. ui.chart is the one place that draws a
+    chart, and it requires `summary` (its accessible name and caption) and offers the numbers
+    as a table; pages never draw a chart themselves."""
+    import inspect
+
+    from dorp import ui
+    assert inspect.signature(ui.chart).parameters["summary"].default is inspect.Parameter.empty
+    for p in [ROOT / "app.py", *(ROOT / "pages").rglob("*.py")]:
+        text = p.read_text(encoding="utf-8")
+        assert not CHART_CALLS.search(text.replace("ui.chart(", "")), p
+        tree = ast.parse(text)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "chart" and ast.unparse(node.func.value) == "ui"):
+                assert any(k.arg in ("summary", None) for k in node.keywords), \
+                    f"{p.name}:{node.lineno}: ui.chart without summary="

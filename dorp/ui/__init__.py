@@ -229,9 +229,15 @@ def cached(key: tuple, build):
     return _memo((_generation(), stamp, who, today().isoformat(), lang(), *key), build)
 
 
-def chart(key: tuple, build_spec, width="stretch", **kwargs) -> None:
-    """A chart from a Vega-Lite spec (build_spec() -> dict), cached with ui.cached and with its
-    datasets already in Arrow, so a re-run neither rebuilds nor re-serialises it."""
+def chart(key: tuple, build_spec, width="stretch", *, summary: str, **kwargs) -> None:
+    """Every chart of the app is drawn here: a Vega-Lite spec (build_spec() -> dict), cached
+    with ui.cached and with its datasets already in Arrow, so a re-run neither rebuilds nor
+    re-serialises it.
+
+    Its text alternative (WCAG 1.1.1) comes with it: `summary`, a short sentence saying what
+    the chart shows and how to read it, is the chart's accessible name (Vega's description,
+    the aria-label of the drawing) and stands under it; a toggle shows the chart's numbers
+    as a table (chart_table: the fields its tooltips name, under their titles)."""
     from streamlit import dataframe_util
 
     def build():
@@ -240,5 +246,62 @@ def chart(key: tuple, build_spec, width="stretch", **kwargs) -> None:
                             for name, values in spec.get("datasets", {}).items()}
         return spec
 
-    spec = cached(("chart", *key), build)
-    st.vega_lite_chart(dict(spec), width=width, **kwargs)
+    spec = dict(cached(("chart", *key), build))
+    spec["description"] = summary
+    st.vega_lite_chart(spec, width=width, **kwargs)
+    st.caption(md(summary))
+    if st.toggle(t("chart.show_table"), key="chart_table:" + ":".join(map(str, key))):
+        for table in cached(("chart_table", *key), lambda: chart_table(build_spec(), lang())):
+            st.dataframe(table, hide_index=True, width="stretch")
+
+
+def chart_table(spec: dict, lang_: str) -> list:
+    """The numbers behind a Vega-Lite spec as readable tables: for each dataset, the fields its
+    tooltips show, under the tooltips' titles (dates as dates, in the chosen language)."""
+    import pandas as pd
+
+    found: dict[str, list] = {}
+
+    def walk(node, data_name=None):
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and data.get("name"):
+                data_name = data["name"]
+            tips = node.get("encoding", {}).get("tooltip") if isinstance(node.get("encoding"), dict) else None
+            if isinstance(tips, dict):
+                tips = [tips]
+            if data_name and isinstance(tips, list):
+                fields = found.setdefault(data_name, [])
+                for tip in tips:
+                    if isinstance(tip, dict) and tip.get("field") and tip not in fields:
+                        fields.append(tip)
+            for k, v in node.items():
+                if k not in ("data", "datasets"):
+                    walk(v, data_name)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, data_name)
+
+    walk(spec)
+    tables = []
+    for name, tips in found.items():
+        rows = pd.DataFrame(spec.get("datasets", {}).get(name, []))
+        cols, titles = [], []
+        for tip in tips:
+            field = tip["field"]
+            if field not in rows.columns or field in cols:
+                continue
+            cols.append(field)
+            title = str(tip.get("title") or field).strip()
+            titles.append(title if title and title not in titles else field)
+        if not cols:
+            continue
+        table = rows[cols].copy()
+        for tip in tips:
+            field = tip["field"]
+            if field in table.columns and tip.get("type") == "temporal":
+                table[field] = pd.to_datetime(table[field], errors="coerce").map(
+                    lambda d: i18n.fmt_date(None if pd.isna(d) else d.date(), lang_))
+        table.columns = titles
+        tables.append(table.drop_duplicates().reset_index(drop=True))
+    return tables

@@ -42,7 +42,7 @@ def summary(data: repo.Village, lang: str, key: tuple) -> None:
     f = data.facts
     states = bk.stepper(f.stage, f)
     ui.chart(("bkg.stepper", *key, tuple(states)),
-             lambda: chart_spec(charts.stepper(states, lang), lang))
+             lambda: chart_spec(charts.stepper(states, lang), lang), summary=t("chart.bkg_stepper"))
     st.caption(" · ".join(f"{i} {ui.label('bkg.stage', code)}: {t('bkg.state.' + state)}"
                           for i, (code, state) in enumerate(states, start=1)))
     residents = sum(r == "resident" for r in f.lead_roles)
@@ -74,7 +74,7 @@ def group_charts(data: repo.Village, today, lang: str, key: tuple, stacked: bool
         st.markdown(f"**{t('bkg.matrix_title')}**")
         if g[["willingness", "ability"]].notna().all(axis=1).any():
             ui.chart(("bkg.matrix", *key), lambda: chart_spec(charts.groups_matrix(g, lang), lang),
-                     width="content")
+                     width="content", summary=t("chart.bkg_matrix"))
         else:
             st.info(t("bkg.matrix_empty"))
         missing = g[g["willingness"].isna() | g["ability"].isna()]
@@ -86,7 +86,8 @@ def group_charts(data: repo.Village, today, lang: str, key: tuple, stacked: bool
             st.info(t("bkg.modes_empty"))
         else:
             ui.chart(("bkg.modes", *key),
-                     lambda: chart_spec(charts.modes_over_time(data.modes, g, today, lang), lang))
+                     lambda: chart_spec(charts.modes_over_time(data.modes, g, today, lang), lang),
+                     summary=t("chart.bkg_modes"))
             st.caption(t("bkg.modes_caption"))
 
 

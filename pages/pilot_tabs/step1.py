@@ -27,7 +27,8 @@ def render(v: View) -> None:
                       seats="–" if pd.isna(first.seats) else int(first.seats)))
         if g.votes.notna().any():
             ui.chart(("pilot.votes", v.village_id, int(mid)),
-                     lambda g=g: chart_spec(charts.votes(g, v.lang), v.lang))
+                     lambda g=g: chart_spec(charts.votes(g, v.lang), v.lang),
+                     summary=t("chart.votes"))
         if first.tie_decision:
             st.info(t("steps.tie_was_decided"))
             st.text(f"{first.tie_decision}: {first.tie_reason}")

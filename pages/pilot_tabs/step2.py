@@ -50,7 +50,8 @@ def _latest(v: View, hist: pd.DataFrame, latest) -> None:
     left, right = st.columns([3, 2])
     with left:
         ui.chart(("pilot.matrix", v.village_id),
-                 lambda: chart_spec(charts.matrix(hist, v.lang), v.lang), width="content")
+                 lambda: chart_spec(charts.matrix(hist, v.lang), v.lang), width="content",
+                 summary=t("chart.matrix"))
         if (hist["may_ok"] == False).any():  # noqa: E712
             st.caption("✕ " + t("steps.matrix_discouraged"))
     with right:

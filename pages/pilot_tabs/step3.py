@@ -84,7 +84,8 @@ def _meetings(v: View):
     meet = steps.meetings(v.db, v.user, v.village_id)
     if not meet.empty:
         ui.chart(("pilot.satisfaction", v.village_id),
-                 lambda: chart_spec(charts.satisfaction(meet, v.lang), v.lang))
+                 lambda: chart_spec(charts.satisfaction(meet, v.lang), v.lang),
+                 summary=t("chart.satisfaction"))
     table(meet.iloc[::-1] if not meet.empty else meet,
           {"held_on": t("steps.meeting_date"),
            "municipality_satisfaction": t("steps.sat_municipality"),
