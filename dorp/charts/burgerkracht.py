@@ -11,13 +11,12 @@ import altair as alt
 import pandas as pd
 
 from dorp import i18n
-from dorp.charts import OKABE_ITO
+from dorp.charts import palette
 from dorp.charts.lines import _quick, _values
 from dorp.method import MODES
 
-STATE_COLOURS = {"done": "#009E73", "skipped": "#E69F00", "now": "#0072B2", "todo": "#e6e6e6"}
-QUADRANT_COLOURS = {"facilitate": OKABE_ITO[2], "support": OKABE_ITO[4],
-                    "motivate": OKABE_ITO[1], "none": "#BBBBBB"}
+STATE_COLOURS = palette.STATE
+QUADRANT_COLOURS = {m: palette.MODE[m] for m in ("facilitate", "support", "motivate", "none")}
 
 
 @_quick
@@ -135,7 +134,7 @@ def modes_over_time(modes: pd.DataFrame, groups: pd.DataFrame, today: date,
         x2=alt.X2("end:T"), y=y,
         yOffset=alt.YOffset("mode_label:N", sort=mode_labels),
         color=alt.Color("mode_label:N", title=t("bkg.mode"), scale=alt.Scale(
-            domain=mode_labels, range=OKABE_ITO[:len(mode_labels)]),
+            domain=mode_labels, range=[palette.MODE[m] for m in MODES]),
             legend=alt.Legend(orient="bottom", columns=3)),
         tooltip=[alt.Tooltip("group:N", title=t("bkg.group")),
                  alt.Tooltip("mode_label:N", title=t("bkg.mode")),

@@ -8,12 +8,12 @@ import altair as alt
 import pandas as pd
 
 from dorp import i18n
-from dorp.charts import OKABE_ITO
+from dorp.charts import palette
 from dorp.method import BUDGET_SOURCES, LINES
 from dorp.repo.funder import STAGES, stage_label
 
-STAGE_COLOURS = ["#E69F00", "#56B4E9", "#CC79A7", "#0072B2", "#009E73", "#D55E00"]
-SOURCE_COLOURS = {"province": "#0072B2", "municipality": "#E69F00", "other": "#009E73"}
+STAGE_COLOURS = [palette.STAGE[s] for s in STAGES]
+SOURCE_COLOURS = palette.SOURCE
 WIDTH = 520   # the PDF's width; the page passes "container" (fills its column)
 
 # Dutch thousands separator on euro axes, identical in the browser and in vl-convert.
@@ -35,7 +35,7 @@ def stages_now(df: pd.DataFrame, lang: str = "nl", width: int | str = "container
         tooltip=[alt.Tooltip("label:N", title=_t("col_stage", lang)),
                  alt.Tooltip("n:Q", title=_t("col_pilots", lang))],
     )
-    bars = base.mark_bar(color=OKABE_ITO[0])
+    bars = base.mark_bar(color=palette.CURRENT)
     text = base.mark_text(align="left", dx=4).encode(text="n:Q")
     return (bars + text).properties(width=width, height=230)
 
@@ -104,7 +104,7 @@ def budget(by_source: pd.DataFrame, lang: str = "nl", width: int | str = "contai
             yOffset=alt.YOffset("kind:N", sort=kinds),
             x=alt.X("amount:Q", title=None, axis=alt.Axis(labelExpr=_EURO_LABEL, tickCount=5)),
             color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds,
-                                                                  range=["#BBBBBB", "#0072B2"]),
+                                                                  range=[palette.NEUTRAL, palette.CURRENT]),
                             legend=alt.Legend(orient="bottom")),
             tooltip=[alt.Tooltip("source:N", title=_t("col_source", lang)),
                      alt.Tooltip("kind:N", title=" "),

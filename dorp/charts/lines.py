@@ -17,13 +17,13 @@ import pandas as pd
 from altair.utils.schemapi import debug_mode
 
 from dorp import i18n
-from dorp.charts import OKABE_ITO
+from dorp.charts import palette
 from dorp.method import ALL_MODES, LINES, PHASES, PRESENT_AT, STEPS
 
 # Score 1..5: PuOr (colour-blind safe, diverging around the "present" level 3).
 SCORE_COLOURS = {1: "#b35806", 2: "#f1a340", 3: "#d8d8d8", 4: "#998ec3", 5: "#542788"}
 MISSING_COLOUR = "#f4f4f4"
-STEP_COLOURS = {1: "#E69F00", 2: "#56B4E9", 3: "#009E73", 4: "#0072B2"}
+STEP_COLOURS = palette.STEP
 MANY_POINTS = 24  # beyond this many points per series, lines without point marks
 
 
@@ -207,7 +207,7 @@ def month_compare(band: pd.DataFrame, own: pd.DataFrame, names: dict[int, str],
         x=x, y=_score_axis(None),
         color=alt.Color("series:N", title=i18n.t("overview.village", lang),
                         scale=alt.Scale(domain=series_names,
-                                        range=OKABE_ITO[:max(1, len(series_names))])),
+                                        range=palette.CATEGORIES[:max(1, len(series_names))])),
         strokeDash=alt.StrokeDash("series:N", title=i18n.t("overview.village", lang),
                                   scale=alt.Scale(domain=series_names)),
         tooltip=[alt.Tooltip("series:N", title=i18n.t("overview.village", lang)),
@@ -322,8 +322,8 @@ def satisfaction(meetings: pd.DataFrame, lang: str = "nl") -> alt.Chart:
                                   else False, strokeWidth=2).encode(
         x=alt.X("held_on:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
         y=_score_axis(i18n.t("dashboard.satisfaction_axis", lang)),
-        color=alt.Color("party:N", title=None, scale=alt.Scale(domain=names,
-                                                               range=[OKABE_ITO[0], OKABE_ITO[1]]),
+        color=alt.Color("party:N", title=None, scale=alt.Scale(
+            domain=names, range=[palette.PARTY["municipality"], palette.PARTY["community"]]),
                         legend=alt.Legend(orient="bottom")),
         strokeDash=alt.StrokeDash("party:N", scale=alt.Scale(domain=names,
                                                             range=[[1, 0], [6, 3]]), legend=None),
@@ -362,7 +362,7 @@ def modes_timeline(modes: pd.DataFrame, assessments: pd.DataFrame, today: date,
                 scale=alt.Scale(domain=mode_labels), axis=alt.Axis(labelLimit=200)),
         yOffset=alt.YOffset("kind:N", sort=kinds, scale=alt.Scale(domain=kinds)),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(
-            domain=kinds, range=[OKABE_ITO[0], OKABE_ITO[1]]), legend=alt.Legend(orient="bottom")),
+            domain=kinds, range=[palette.CURRENT, palette.NEUTRAL]), legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("mode_label:N", title=i18n.t("dashboard.mode", lang)),
                  alt.Tooltip("kind:N", title=" "),
                  alt.Tooltip("start:T", title=i18n.t("dashboard.from", lang), format="%d-%m-%Y"),
@@ -383,7 +383,7 @@ def initiatives_by_phase(initiatives: pd.DataFrame, lang: str = "nl") -> alt.Cha
     d["n"] = d["n"].fillna(0).astype(int)
     d["names"] = d["names"].fillna("")
     y = alt.Y("phase_label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=160))
-    bars = alt.Chart().mark_bar(color=OKABE_ITO[2], height=16).encode(
+    bars = alt.Chart().mark_bar(color=palette.CURRENT, height=16).encode(
         y=y, x=alt.X("n:Q", title=i18n.t("dashboard.initiatives_count", lang),
                      axis=alt.Axis(tickMinStep=1, format="d")),
         tooltip=[alt.Tooltip("phase_label:N", title=i18n.t("dashboard.phase", lang)),
@@ -415,7 +415,7 @@ def steps_track(step: int, status: str, lang: str = "nl") -> alt.Chart:
     y = alt.Y("row:N", title=None, axis=None)
     rect = alt.Chart().mark_rect(cornerRadius=6, stroke="white", strokeWidth=6).encode(
         x=x, y=y, color=alt.Color("state_label:N", title=None, scale=alt.Scale(
-            domain=states, range=["#009E73", "#0072B2", "#e6e6e6"]),
+            domain=states, range=[palette.STATE["done"], palette.STATE["now"], palette.STATE["todo"]]),
             legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("label:N", title=i18n.t("overview.step", lang)),
                  alt.Tooltip("state_label:N", title=" ")])

@@ -7,10 +7,10 @@ import altair as alt
 import pandas as pd
 
 from dorp import i18n
-from dorp.charts import OKABE_ITO
+from dorp.charts import palette
 
-CHOSEN, NOT_CHOSEN, TIED = "#009E73", "#999999", "#E69F00"
-DISCOURAGED = "#D55E00"   # Okabe-Ito vermilion: an assessment judged not desirable
+CHOSEN, NOT_CHOSEN, TIED = palette.VOTE["chosen"], palette.VOTE["not_chosen"], palette.VOTE["tied"]
+DISCOURAGED = palette.BAD   # Okabe-Ito vermilion: an assessment judged not desirable
 
 
 def votes(df: pd.DataFrame, lang: str = "nl", tied: frozenset | set = frozenset()) -> alt.Chart:
@@ -56,8 +56,7 @@ def matrix(assessments: pd.DataFrame, lang: str = "nl") -> alt.Chart:
         {"x0": 0.5, "x1": 2.5, "y0": 0.5, "y1": 2.5, "mode": "none", "lx": 1.5, "ly": 0.7},
     ])
     quadrants["label"] = quadrants["mode"].map(lambda m: i18n.label("mode", m, lang))
-    colours = {"facilitate": OKABE_ITO[2], "support": OKABE_ITO[4], "motivate": OKABE_ITO[1],
-               "none": "#BBBBBB"}
+    colours = {m: palette.MODE[m] for m in ("facilitate", "support", "motivate", "none")}
     labels = [i18n.label("mode", m, lang) for m in colours]
     scale_x = alt.Scale(domain=[0.5, 5.5], nice=False)
     scale_y = alt.Scale(domain=[0.5, 5.5], nice=False)
@@ -125,7 +124,8 @@ def satisfaction(meetings: pd.DataFrame, lang: str = "nl") -> alt.Chart:
         y=alt.Y("score:Q", title=t("steps.satisfaction"), scale=alt.Scale(domain=[1, 5]),
                 axis=alt.Axis(values=[1, 2, 3, 4, 5])),
         color=alt.Color("party:N", title=None,
-                        scale=alt.Scale(domain=parties, range=[OKABE_ITO[0], OKABE_ITO[1]])),
+                        scale=alt.Scale(domain=parties, range=[palette.PARTY["municipality"],
+                                                               palette.PARTY["community"]])),
         strokeDash=alt.StrokeDash("party:N", title=None, scale=alt.Scale(domain=parties)),
         tooltip=[alt.Tooltip("held_on:T", title=t("steps.meeting_date"), format="%d-%m-%Y"),
                  alt.Tooltip("party:N", title=t("steps.party")),
