@@ -208,6 +208,20 @@ def refusal(scope, status: int = 403):
     return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
+# --- the page's language -----------------------------------------------------------------------
+
+STREAMLIT_LANG = b'<html lang="en">'
+
+
+def page_language(body: bytes, lang: str = i18n.DEFAULT_LANG) -> bytes:
+    """Streamlit's index.html declares `<html lang="en">`; the app speaks Dutch, so screen
+    readers must be told so (WCAG 3.1.1). Same length, so Content-Length stays right."""
+    at = body.find(STREAMLIT_LANG, 0, 4096)
+    if at < 0:
+        return body
+    return body[:at] + f'<html lang="{lang}">'.encode("ascii") + body[at + len(STREAMLIT_LANG):]
+
+
 # --- the middleware -------------------------------------------------------------------------------
 
 class SecurityMiddleware:
@@ -250,6 +264,8 @@ class SecurityMiddleware:
         await self.app(scope, receive, self._with_headers(send, https, needs_key))
 
     def _with_headers(self, send, https: bool, give_browser_key: bool):
+        page = {"html": False}
+
         async def wrapped(message):
             if message["type"] == "http.response.start":
                 from starlette.datastructures import MutableHeaders
@@ -257,8 +273,12 @@ class SecurityMiddleware:
                 for name, value in security_headers(https):
                     if name not in headers:
                         headers[name] = value
-                if give_browser_key and headers.get("content-type", "").startswith("text/html"):
+                html_page = headers.get("content-type", "").startswith("text/html")
+                page["html"] = html_page and "content-encoding" not in headers
+                if give_browser_key and html_page:
                     headers.append("Set-Cookie", browser_key_cookie(https))
+            elif message["type"] == "http.response.body" and page["html"]:
+                message = {**message, "body": page_language(message.get("body", b""))}
             await send(message)
         return wrapped
 
