@@ -211,15 +211,19 @@ def refusal(scope, status: int = 403):
 # --- the page's language -----------------------------------------------------------------------
 
 STREAMLIT_LANG = b'<html lang="en">'
+STYLESHEET = b'<link rel="stylesheet" href="./app/static/dorp.css" />'
 
 
-def page_language(body: bytes, lang: str = i18n.DEFAULT_LANG) -> bytes:
-    """Streamlit's index.html declares `<html lang="en">`; the app speaks Dutch, so screen
-    readers must be told so (WCAG 3.1.1). Same length, so Content-Length stays right."""
+def page_shell(body: bytes, lang: str = i18n.DEFAULT_LANG) -> bytes:
+    """Streamlit's index.html, the shell every page loads in: it declares
+    `<html lang="en">`, but the app speaks Dutch, and screen readers must be told so (WCAG
+    3.1.1); and it gets the app's stylesheet (static/dorp.css: focus outlines and the phone
+    layout, what the theme options cannot say). Other HTML passes unchanged."""
     at = body.find(STREAMLIT_LANG, 0, 4096)
     if at < 0:
         return body
-    return body[:at] + f'<html lang="{lang}">'.encode("ascii") + body[at + len(STREAMLIT_LANG):]
+    body = body[:at] + f'<html lang="{lang}">'.encode("ascii") + body[at + len(STREAMLIT_LANG):]
+    return body.replace(b"</head>", STYLESHEET + b"</head>", 1)
 
 
 # --- the middleware -------------------------------------------------------------------------------
@@ -275,10 +279,12 @@ class SecurityMiddleware:
                         headers[name] = value
                 html_page = headers.get("content-type", "").startswith("text/html")
                 page["html"] = html_page and "content-encoding" not in headers
+                if page["html"] and "content-length" in headers:
+                    del headers["content-length"]      # page_shell may add a line
                 if give_browser_key and html_page:
                     headers.append("Set-Cookie", browser_key_cookie(https))
             elif message["type"] == "http.response.body" and page["html"]:
-                message = {**message, "body": page_language(message.get("body", b""))}
+                message = {**message, "body": page_shell(message.get("body", b""))}
             await send(message)
         return wrapped
 
