@@ -51,12 +51,10 @@ def pair():
 
 
 def table(frame, config):
-    """A static table when printing (prints in full), an interactive one on screen."""
+    """A static table: its text wraps, so it is read in full on a phone (390 px) and on
+    paper; an interactive grid would cut its columns off there."""
     shown = frame.rename(columns=config)[list(config.values())]
-    if printing:
-        st.table(shown.set_index(shown.columns[0]))
-    else:
-        st.dataframe(shown, hide_index=True, width="stretch")
+    st.table(shown.set_index(shown.columns[0]))
 
 
 # --- 1. where the pilot stands --------------------------------------------------------------------

@@ -274,11 +274,13 @@ def lines_over_time(scores: pd.DataFrame, lang: str = "nl") -> alt.Chart:
                  alt.Tooltip("score:Q", title=i18n.t("dashboard.score", lang))])
     rule = alt.Chart().mark_rule(color="#999999", strokeDash=[4, 3]).encode(
         y=alt.datum(PRESENT_AT))
-    return alt.layer(line, rule, data=_values(d)).properties(height=90, width=560).facet(
+    # Each line's name above its panel (not beside it) and panels 330 px wide, so the chart
+    # fits a phone (390 px) and the page never scrolls sideways.
+    return alt.layer(line, rule, data=_values(d)).properties(height=80, width=330).facet(
         row=alt.Row("line_label:N", sort=labels, title=None,
-                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold",
-                                      labelLimit=200)),
-        spacing=14)
+                    header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start",
+                                      labelFontWeight="bold", labelLimit=330)),
+        spacing=10)
 
 
 @_quick
@@ -408,6 +410,9 @@ def steps_track(step: int, status: str, lang: str = "nl") -> alt.Chart:
         rows.append({"step": s, "label": i18n.label("step", s, lang), "state": state,
                      "state_label": i18n.t(f"dashboard.state_{state}", lang)})
     d = pd.DataFrame(rows)
+    # The number on the first line, the name below it, cut to the tile's width (a phone is
+    # 390 px wide: full names would run into each other); the tooltip has the full name.
+    d["tile"] = d["label"].map(lambda s: s.replace(" · ", "\n", 1))
     d["ink"] = d["state"].map(lambda st: "#333333" if st == "todo" else "white")
     states = [i18n.t(f"dashboard.state_{k}", lang) for k in ("done", "current", "todo")]
     d["row"] = ""
@@ -419,7 +424,8 @@ def steps_track(step: int, status: str, lang: str = "nl") -> alt.Chart:
             legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("label:N", title=i18n.t("overview.step", lang)),
                  alt.Tooltip("state_label:N", title=" ")])
-    text = alt.Chart().mark_text(fontSize=13, fontWeight="bold").encode(
-        x=x, y=y, text=alt.Text("label:N"),
+    text = alt.Chart().mark_text(fontSize=13, fontWeight="bold", lineBreak="\n",
+                                 limit=alt.ExprRef("bandwidth('x') - 10")).encode(
+        x=x, y=y, text=alt.Text("tile:N"),
         color=alt.Color("ink:N", scale=None, legend=None))
-    return alt.layer(rect, text, data=_values(d)).properties(height=alt.Step(48))
+    return alt.layer(rect, text, data=_values(d)).properties(height=alt.Step(56))

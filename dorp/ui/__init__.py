@@ -248,6 +248,12 @@ def chart(key: tuple, build_spec, width="stretch", *, summary: str, **kwargs) ->
 
     spec = dict(cached(("chart", *key), build))
     spec["description"] = summary
+    # Marks stay out of the accessibility tree: the summary and the table say what they
+    # show (Vega would otherwise name each dot "lon: 5,7; lat: 52,1", and an empty layer
+    # would be an unnamed graphic).
+    config = dict(spec.get("config", {}))
+    config["mark"] = {**config.get("mark", {}), "aria": False}
+    spec["config"] = config
     st.vega_lite_chart(spec, width=width, **kwargs)
     st.caption(md(summary))
     if st.toggle(t("chart.show_table"), key="chart_table:" + ":".join(map(str, key))):
