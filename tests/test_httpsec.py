@@ -205,3 +205,18 @@ def test_uvicorn_trusts_forwarded_headers_only_from_the_configured_proxies(monke
         hosts = ProxyHeadersMiddleware(None, cfg.forwarded_allow_ips).trusted_hosts
         assert all(h in hosts for h in trusted)
         assert not any(h in hosts for h in untrusted)
+
+
+def test_page_shell_declares_dutch_and_links_the_app_stylesheet():
+    """Issue 17: the page's language is Dutch (WCAG 3.1.1) and it loads static/dorp.css
+    (focus outlines, phone layout); other HTML (the app's own simple pages) is left alone."""
+    import importlib.util
+    from pathlib import Path
+    index = (Path(importlib.util.find_spec("streamlit").submodule_search_locations[0])
+             / "static" / "index.html").read_bytes()
+    shell = httpsec.page_shell(index)
+    assert b'<html lang="nl">' in shell and b'lang="en"' not in shell
+    assert shell.count(httpsec.STYLESHEET) == 1 and shell.index(httpsec.STYLESHEET) < shell.index(b"</head>")
+    assert (Path(__file__).parent.parent / "static" / "dorp.css").is_file()
+    own = httpsec.simple_page("Uitgelogd", ["Tot ziens."], "nl").encode()
+    assert httpsec.page_shell(own) == own
