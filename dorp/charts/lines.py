@@ -213,8 +213,10 @@ def month_compare(band: pd.DataFrame, own: pd.DataFrame, names: dict[int, str],
         tooltip=[alt.Tooltip("series:N", title=i18n.t("overview.village", lang)),
                  alt.Tooltip("month:Q", title=month_title),
                  alt.Tooltip("score:Q", title=i18n.t("dashboard.score", lang))])
+    # three panels of 220 px fit the page's width beside the menu (wider, the chart would
+    # have to scroll within its box: a region a keyboard cannot scroll)
     return alt.layer(area, median, pilots_layer, data=_values(data)).properties(
-        width=260, height=150).facet(
+        width=220, height=150).facet(
         facet=alt.Facet("line_label:N", sort=_line_labels(lang), title=None,
                         header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
         columns=3).resolve_scale(x="shared")
