@@ -98,7 +98,8 @@ def groups_matrix(groups: pd.DataFrame, lang: str = "nl") -> alt.Chart:
         dy=-13, fontSize=11, color="#222222").encode(**enc, text="label:N")
     below = alt.Chart(d).transform_filter("datum.dy > 0").mark_text(
         dy=15, fontSize=11, color="#222222").encode(**enc, text="label:N")
-    return (areas + names + dots + above + below).properties(width=420, height=380)
+    # 300 px: the matrix fits a phone's column (390 px screen) beside its axes
+    return (areas + names + dots + above + below).properties(width=300, height=300)
 
 
 def _short(name: str) -> str:
