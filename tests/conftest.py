@@ -274,6 +274,9 @@ def login(page, base_url: str, username: str, password: str) -> None:
 def shot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    # the app's own fonts (text and the icon font) first: a screenshot taken before the icon
+    # font is in shows icon names as text ("keyboard_arrow_right")
+    page.evaluate("document.fonts.ready.then(() => true)")
     page.screenshot(path=str(path), full_page=True)
     return path
 
