@@ -70,7 +70,11 @@ def pick(page, box, text: str) -> None:
     """A select box by keyboard: focus it, type to filter, Enter to choose."""
     tab_to(page, box)
     page.keyboard.type(text)
+    # the list shows the option before Enter picks it (on a busy machine it may lag behind
+    # the typing; Enter on a stale list picks nothing and the typed text is dropped)
+    page.get_by_role("option", name=re.compile("^" + re.escape(text))).first.wait_for()
     page.keyboard.press("Enter")
+    page.get_by_role("listbox").wait_for(state="hidden")
     expect(box).to_have_value(re.compile("^" + re.escape(text)))
 
 
