@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from dorp import i18n, rules
+from dorp import i18n, plan, rules
 from dorp.method import ALERTS
 
 
@@ -71,6 +71,14 @@ def explain(code: str, f: rules.PilotFacts, today: date, line_facts: dict[str, d
         return "; ".join(parts)
     if code == "no_exit_plan":
         return t("no_exit_plan")
+    if code == "behind_plan":   # the programme plan (dorp/plan.py)
+        nxt = plan.next_stage(f.step, f.status)
+        due = f.plan.get(nxt) if nxt else None
+        if due is not None:
+            days = (today - due).days
+            if nxt == "completed":
+                return t("behind_plan_completed", date=day(due), days=days)
+            return t("behind_plan", n=nxt, date=day(due), days=days, now=f.step)
     if code == "stale":
         days = rules.days_quiet(f, today)
         if days is None:

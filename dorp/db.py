@@ -123,6 +123,8 @@ EDITABLE = {
     "consent", "mbc", "mbc_effects", "partners", "steering_members", "steering_meetings",
     "actions", "line_scores", "working_modes", "initiatives", "safeguarding", "budget",
     "users",
+    # the programme plan (0012_plan.sql)
+    "plan_steps", "plan_milestones", "plan_spend", "plan_line_targets",
 }
 APPEND_ONLY = {"step_moves", "user_villages"}
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")

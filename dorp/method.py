@@ -94,6 +94,7 @@ ALERTS: tuple[str, ...] = (
     "line_low",
     "line_declining",
     "no_exit_plan",
+    "behind_plan",
     "stale",
 )
 

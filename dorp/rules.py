@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from dorp import plan as programme_plan
 from dorp.method import ALERTS, LINES, PRESENT_AT, STALE_DAYS
 
 
@@ -80,6 +81,9 @@ class PilotFacts:
     override_current: bool = False  # the move into the current stage was an override
     last_activity: date | None = None
     modes: list[str] = field(default_factory=list)
+    # The programme plan (dorp/plan.py): stage ("1".."4", "completed") -> planned date of
+    # entering it. Empty: no plan.
+    plan: dict[str, date] = field(default_factory=dict)
 
     @property
     def verdict(self) -> str:
@@ -198,6 +202,9 @@ def alerts(f: PilotFacts, today: date) -> list[str]:
         f.last_activity is None or f.last_activity < today - timedelta(days=STALE_DAYS)
     ):
         out.add("stale")
+    # The programme plan (dorp/plan.py, INTERFACES.md behind_plan).
+    if programme_plan.behind_plan(f.step, f.status, f.plan, today):
+        out.add("behind_plan")
     assert out <= set(ALERTS)
     return sorted(out)
 
