@@ -6,7 +6,7 @@ import streamlit as st
 from dorp import i18n, report, ui
 from dorp.charts import funder as charts
 from dorp.charts.lines import spec as chart_spec
-from dorp.repo import funder, plan, programme
+from dorp.repo import funder, programme
 
 user = ui.guard("view_funder")
 db = ui.db()
@@ -45,15 +45,7 @@ cutoff = ui.fmt_date(view.cutoff)
 
 # The check before sending (leads only): texts that contradict the pilot's state, are missing
 # or are the same for several pilots (dorp.textcheck).
-if user.is_lead:
-    findings = ui.cached(("funder.check", village_id), lambda: plan.text_findings(db, user, today, village_id))
-    if findings:
-        st.warning(ui.t("check.count", n=len(findings)))
-        with st.expander(ui.t("check.title"), expanded=False):
-            st.caption(ui.t("check.intro"))
-            st.dataframe(report.check_table(findings, lang), hide_index=True, width="stretch")
-    else:
-        st.success(ui.t("check.none"))
+ui.check_before_sending(db, user, today, village_id)
 
 # Downloads: built only when clicked (same view as on screen).
 d1, d2, _ = st.columns([2, 2, 3])
