@@ -83,7 +83,7 @@ with fm:
                  help=t("plan.explanation_help"), key=fm.key("explanation"))
     fm.err("explanation")
     fm.submit(t("plan.save"),
-              lambda x, version: plan.save_steps(db, user, vid, x, version),
+              lambda x, version, vid=vid: plan.save_steps(db, user, vid, x, version),
               success=t("plan.saved"), type="primary")
 
 mine = plan.pilot(db, user, vid, today)
@@ -144,21 +144,21 @@ with st.expander(t("plan.milestone_add")):
 
 if not ms.empty:
     with st.expander(t("plan.milestone_edit")):
-        by_id = {int(r["id"]): r for r in ms.to_dict("records")}
-        mid = st.selectbox(t("plan.choose_milestone"), list(by_id), key="plan_milestone_pick",
-                           format_func=lambda i: f"{by_id[i]['name']} · {level_label(by_id[i]['village_id'])}"
-                                                 f" · {ui.fmt_date(by_id[i]['planned_on'])}")
-        rec = by_id[mid]
+        ms_by_id = {int(r["id"]): r for r in ms.to_dict("records")}
+        mid = st.selectbox(t("plan.choose_milestone"), list(ms_by_id), key="plan_milestone_pick",
+                           format_func=lambda i: f"{ms_by_id[i]['name']} · {level_label(ms_by_id[i]['village_id'])}"
+                                                 f" · {ui.fmt_date(ms_by_id[i]['planned_on'])}")
+        rec = ms_by_id[mid]
         fm = ui.Form("plan_milestone", scope=mid, record=rec)
         with fm:
             milestone_fields(fm, rec)
             fm.submit(t("plan.milestone_save"),
-                      lambda x, version: plan.update_milestone(db, user, mid, x, version),
+                      lambda x, version, mid=mid: plan.update_milestone(db, user, mid, x, version),
                       success=t("plan.milestone_saved"), type="primary")
         ui.confirm_button(t("plan.milestone_delete"),
                           t("plan.milestone_delete_question", name=rec["name"],
                             level=level_label(rec["village_id"])),
-                          lambda: plan.delete_milestone(db, user, mid, int(rec["version"])),
+                          lambda mid=mid, ver=int(rec["version"]): plan.delete_milestone(db, user, mid, ver),
                           key=f"plan_milestone_delete:{mid}", success=t("plan.milestone_deleted"))
 
 
@@ -229,23 +229,23 @@ with st.expander(t("plan.spend_add")):
 
 if not mine_spend.empty:
     with st.expander(t("plan.spend_edit")):
-        by_id = {int(r["id"]): r for r in mine_spend.to_dict("records")}
-        sid = st.selectbox(t("plan.choose_spend"), list(by_id), key="plan_spend_pick",
-                           format_func=lambda i: f"{half_label(by_id[i]['period'])} · "
-                                                 f"{t('funder.source_' + by_id[i]['source'])} · "
-                                                 f"{money(by_id[i]['planned'])}")
-        rec = by_id[sid]
+        spend_by_id = {int(r["id"]): r for r in mine_spend.to_dict("records")}
+        sid = st.selectbox(t("plan.choose_spend"), list(spend_by_id), key="plan_spend_pick",
+                           format_func=lambda i: f"{half_label(spend_by_id[i]['period'])} · "
+                                                 f"{t('funder.source_' + spend_by_id[i]['source'])} · "
+                                                 f"{money(spend_by_id[i]['planned'])}")
+        rec = spend_by_id[sid]
         fm = ui.Form("plan_spend", scope=sid, record=rec)
         with fm:
             spend_fields(fm, rec)
             fm.submit(t("plan.spend_save"),
-                      lambda x, version: plan.update_spend(db, user, sid, x, version),
+                      lambda x, version, sid=sid: plan.update_spend(db, user, sid, x, version),
                       success=t("plan.spend_saved"), type="primary")
         ui.confirm_button(t("plan.spend_delete"),
                           t("plan.spend_delete_question", amount=money(rec["planned"]),
                             level=level_label(rec["village_id"]), period=half_label(rec["period"]),
                             source=t(f"funder.source_{rec['source']}")),
-                          lambda: plan.delete_spend(db, user, sid, int(rec["version"])),
+                          lambda sid=sid, ver=int(rec["version"]): plan.delete_spend(db, user, sid, ver),
                           key=f"plan_spend_delete:{sid}", success=t("plan.spend_deleted"))
 
 
@@ -299,19 +299,19 @@ with st.expander(t("plan.target_add")):
 
 if not targets.empty:
     with st.expander(t("plan.target_edit")):
-        by_id = {int(r["id"]): r for r in targets.to_dict("records")}
-        tid = st.selectbox(t("plan.choose_target"), list(by_id), key="plan_target_pick",
-                           format_func=lambda i: f"{target_level(by_id[i]['village_id'])} · "
-                                                 f"{ui.label('line', by_id[i]['line'])}")
-        rec = by_id[tid]
+        target_by_id = {int(r["id"]): r for r in targets.to_dict("records")}
+        tid = st.selectbox(t("plan.choose_target"), list(target_by_id), key="plan_target_pick",
+                           format_func=lambda i: f"{target_level(target_by_id[i]['village_id'])} · "
+                                                 f"{ui.label('line', target_by_id[i]['line'])}")
+        rec = target_by_id[tid]
         fm = ui.Form("plan_target", scope=tid, record=rec)
         with fm:
             target_fields(fm, rec)
             fm.submit(t("plan.target_save"),
-                      lambda x, version: plan.update_target(db, user, tid, x, version),
+                      lambda x, version, tid=tid: plan.update_target(db, user, tid, x, version),
                       success=t("plan.target_saved"), type="primary")
         ui.confirm_button(t("plan.target_delete"),
                           t("plan.target_delete_question", line=ui.label("line", rec["line"]),
                             level=target_level(rec["village_id"])),
-                          lambda: plan.delete_target(db, user, tid, int(rec["version"])),
+                          lambda tid=tid, ver=int(rec["version"]): plan.delete_target(db, user, tid, ver),
                           key=f"plan_target_delete:{tid}", success=t("plan.target_deleted"))
