@@ -364,6 +364,13 @@ def _key_tuples(df: pd.DataFrame, cols: Iterable[str]) -> pd.Series:
                      index=df.index, dtype=object)
 
 
+def _check(fn, error: str) -> pa.Check:
+    """A check of one column whose result covers every row of the sheet. ignore_na=False:
+    otherwise pandera hands the check only the filled cells, the full-length result no
+    longer lines up, and the problem is reported without its row (as "'False'")."""
+    return pa.Check(fn, error=error, ignore_na=False)
+
+
 def _schema(name: str, raw: pd.DataFrame, typed: pd.DataFrame, bad: dict[str, pd.Series],
             villages: set, municipalities: set, typed_all: dict[str, pd.DataFrame]
             ) -> pa.DataFrameSchema:
@@ -373,24 +380,24 @@ def _schema(name: str, raw: pd.DataFrame, typed: pd.DataFrame, bad: dict[str, pd
         checks = []
         if c in raw.columns:
             t = typed[c]
-            checks.append(pa.Check(lambda s, m=bad[c]: ~m, error="type"))
+            checks.append(_check(lambda s, m=bad[c]: ~m, error="type"))
             if col.choices:
-                checks.append(pa.Check(lambda s, t=t, ch=col.choices: t.isna() | t.isin(ch),
+                checks.append(_check(lambda s, t=t, ch=col.choices: t.isna() | t.isin(ch),
                                        error="choices"))
             if col.lo is not None or col.hi is not None:
                 lo = -math.inf if col.lo is None else col.lo
                 hi = math.inf if col.hi is None else col.hi
-                checks.append(pa.Check(
+                checks.append(_check(
                     lambda s, t=t, lo=lo, hi=hi: (t.isna() | ((t >= lo) & (t <= hi))).fillna(True)
                     .astype(bool), error="range"))
             if col.kind == "text":
-                checks.append(pa.Check(lambda s, t=t: t.isna() | (t.str.len() <= TEXT_MAX),
+                checks.append(_check(lambda s, t=t: t.isna() | (t.str.len() <= TEXT_MAX),
                                        error="too_long"))
             if c == "village" and name != "villages":
-                checks.append(pa.Check(lambda s, t=t: t.isna() | t.isin(villages),
+                checks.append(_check(lambda s, t=t: t.isna() | t.isin(villages),
                                        error="unknown_village"))
             if c == "municipality" and name in ("votes",):
-                checks.append(pa.Check(lambda s, t=t: t.isna() | t.isin(municipalities),
+                checks.append(_check(lambda s, t=t: t.isna() | t.isin(municipalities),
                                        error="unknown_municipality"))
             if name in PLAN_SHEETS:
                 checks += _plan_checks(name, c, typed, typed_all, villages)
@@ -437,19 +444,19 @@ def _plan_checks(name: str, c: str, typed: pd.DataFrame, typed_all: dict[str, pd
         pilots = typed_all.get("pilots")
         with_pilot = set(pilots["village"].dropna()) if pilots is not None \
             and "village" in pilots.columns else set()
-        out.append(pa.Check(lambda s: t.isna() | t.isin(with_pilot) | ~t.isin(villages),
+        out.append(_check(lambda s: t.isna() | t.isin(with_pilot) | ~t.isin(villages),
                             error="unknown_pilot"))
     if name == "plan_steps" and c in PLAN_DATES:
         if "village" in typed.columns:
-            out.append(pa.Check(lambda s: t.isna() | typed["village"].notna(),
+            out.append(_check(lambda s: t.isna() | typed["village"].notna(),
                                 error="plan_programme_dates"))
         earlier = [d for d in PLAN_DATES[:PLAN_DATES.index(c)] if d in typed.columns]
         if earlier:
             latest = typed[earlier].max(axis=1)
-            out.append(pa.Check(lambda s: (t.isna() | latest.isna() | (t >= latest)).astype(bool),
+            out.append(_check(lambda s: (t.isna() | latest.isna() | (t >= latest)).astype(bool),
                                 error="plan_order"))
     if name == "plan_spend" and c == "period":
-        out.append(pa.Check(lambda s: (t.isna() | ((t.dt.day == 1) & t.dt.month.isin([1, 7])))
+        out.append(_check(lambda s: (t.isna() | ((t.dt.day == 1) & t.dt.month.isin([1, 7])))
                             .astype(bool), error="half_year"))
     return out
 

@@ -268,7 +268,8 @@ def spend_by_source(plan_rows: pd.DataFrame, spent_rows: pd.DataFrame, start: da
     df.loc["total"] = df.sum()
     df = df.reset_index(names="source")
     df["difference"] = df["spent"] - df["planned_to_date"]
-    df["share"] = [s / p if p else None for p, s in zip(df["planned_to_date"], df["spent"])]
+    df["share"] = pd.Series([s / p if p else None for p, s in zip(df["planned_to_date"], df["spent"])],
+                            index=df.index, dtype=object)
     return df
 
 
