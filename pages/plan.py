@@ -16,7 +16,15 @@ user = ui.guard("edit_budget")
 db = ui.db()
 today = ui.today()
 lang = ui.lang()
-t = ui.t
+
+
+def t(key: str, **kw) -> str:   # the language of this run (also in format functions)
+    return i18n.t(key, lang, **kw)
+
+
+def fmt_date(d) -> str:
+    return i18n.fmt_date(d, lang)
+
 
 st.title(t("plan.title"))
 ui.demo_banner(db, user)
@@ -93,8 +101,8 @@ if mine["steps"]:
                 + ui.md(P.standing_text(s, P.plan_dates(mine["record"]).get(s.stage), lang)))
     st.dataframe(pd.DataFrame({
         t("plan.col_step"): [funder.stage_label(r["stage"], lang) for r in mine["steps"]],
-        t("plan.col_planned"): [ui.fmt_date(r["planned"]) for r in mine["steps"]],
-        t("plan.col_reached"): [ui.fmt_date(r["reached"]) for r in mine["steps"]],
+        t("plan.col_planned"): [fmt_date(r["planned"]) for r in mine["steps"]],
+        t("plan.col_reached"): [fmt_date(r["reached"]) for r in mine["steps"]],
         t("plan.col_result"): [P.comparison_text(r["comparison"], lang) for r in mine["steps"]],
     }), hide_index=True, width="stretch")
 
@@ -147,7 +155,7 @@ if not ms.empty:
         ms_by_id = {int(r["id"]): r for r in ms.to_dict("records")}
         mid = st.selectbox(t("plan.choose_milestone"), list(ms_by_id), key="plan_milestone_pick",
                            format_func=lambda i: f"{ms_by_id[i]['name']} · {level_label(ms_by_id[i]['village_id'])}"
-                                                 f" · {ui.fmt_date(ms_by_id[i]['planned_on'])}")
+                                                 f" · {fmt_date(ms_by_id[i]['planned_on'])}")
         rec = ms_by_id[mid]
         fm = ui.Form("plan_milestone", scope=mid, record=rec)
         with fm:
@@ -264,7 +272,7 @@ if targets.empty:
 else:
     st.dataframe(pd.DataFrame({
         t("plan.target_level"): targets["village_id"].map(target_level),
-        t("plan.target_line"): targets["line"].map(lambda ln: ui.label("line", ln)),
+        t("plan.target_line"): targets["line"].map(lambda ln: i18n.label("line", ln, lang)),
         t("plan.col_target"): [t("plan.target_short", score=int(s), month=int(m))
                                for s, m in zip(targets["score"], targets["by_month"])],
     }), hide_index=True, width="stretch")
@@ -277,7 +285,7 @@ def target_fields(fm, current: dict) -> None:
     fm.err("village_id")
     line = current.get("line") or LINES[0]
     st.selectbox(t("plan.target_line"), LINES, index=LINES.index(line),
-                 format_func=lambda ln: ui.label("line", ln), key=fm.key("line"))
+                 format_func=lambda ln: i18n.label("line", ln, lang), key=fm.key("line"))
     fm.err("line")
     c1, c2 = st.columns(2)
     with c1:
@@ -302,7 +310,7 @@ if not targets.empty:
         target_by_id = {int(r["id"]): r for r in targets.to_dict("records")}
         tid = st.selectbox(t("plan.choose_target"), list(target_by_id), key="plan_target_pick",
                            format_func=lambda i: f"{target_level(target_by_id[i]['village_id'])} · "
-                                                 f"{ui.label('line', target_by_id[i]['line'])}")
+                                                 f"{i18n.label('line', target_by_id[i]['line'], lang)}")
         rec = target_by_id[tid]
         fm = ui.Form("plan_target", scope=tid, record=rec)
         with fm:
@@ -311,7 +319,7 @@ if not targets.empty:
                       lambda x, version, tid=tid: plan.update_target(db, user, tid, x, version),
                       success=t("plan.target_saved"), type="primary")
         ui.confirm_button(t("plan.target_delete"),
-                          t("plan.target_delete_question", line=ui.label("line", rec["line"]),
+                          t("plan.target_delete_question", line=i18n.label("line", rec["line"], lang),
                             level=target_level(rec["village_id"])),
                           lambda tid=tid, ver=int(rec["version"]): plan.delete_target(db, user, tid, ver),
                           key=f"plan_target_delete:{tid}", success=t("plan.target_deleted"))

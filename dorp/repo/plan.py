@@ -23,7 +23,7 @@ import pandas as pd
 
 from dorp import plan as P
 from dorp import textcheck
-from dorp.access import User, can, require
+from dorp.access import User, require
 from dorp.db import Db, StaleVersion
 from dorp.errors import Invalid
 from dorp.method import BUDGET_SOURCES, LINES, SCORES
@@ -684,7 +684,3 @@ def delete_target(db: Db, user: User, record_id: int, expected_version: int) -> 
     vid = _record_village(db, "plan_line_targets", record_id)
     with db.tx(user.username) as tx:
         tx.delete("plan_line_targets", record_id, expected_version, village_id=vid)
-
-
-def may_edit(user: User) -> bool:
-    return can(user, CAP_EDIT)
