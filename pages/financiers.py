@@ -95,16 +95,17 @@ with right:
     st.caption(ui.t("funder.budget_caption", date=cutoff))
     chart("budget", lambda: charts.budget(view.budget_by_source, lang))
 
-left, right = st.columns(2)
+left, _ = st.columns(2)
 with left:
     lt = view.line_table(lang)
     st.dataframe(lt, hide_index=True, width="stretch",
                  column_config={"line": st.column_config.TextColumn(ui.t("funder.col_line"), width="medium"),
                                 **{str(k): st.column_config.TextColumn(str(k), width=40) for k in range(1, 6)},
                                 "mean": ui.t("funder.col_mean")})
-with right:
+if True:   # the budget per source, period and cumulative: the whole width (seven columns)
     bs = view.budget_by_source
     money = lambda x: i18n.fmt_money(x, lang)  # noqa: E731
+    st.markdown(f"**{ui.t('funder.budget')}**")
     st.dataframe(
         bs.assign(
             source=bs["source"].map(lambda s: ui.t(f"funder.source_{s}")),

@@ -203,7 +203,7 @@ class PlanView:
     spend_planned: bool = False  # any spending planned at all
     has_plan: bool = False       # any plan at all
     cutoff: date | None = None
-    period_label: str = ""
+    period: object = None        # the dorp.repo.funder.Period shown
 
     def standing_text(self, row: dict, lang: str = "nl") -> str:
         """A row of `pilots` as words ("45 dagen achter: de afronding was gepland op ...")."""
@@ -235,11 +235,22 @@ class PlanView:
         total = self.spend.set_index("source").loc["total"]
         money = lambda x: i18n.fmt_money(x, lang)  # noqa: E731
         if total["planned_to_date"]:
-            out.append(t("summary_spend", period=self.period_label, spent=money(total["spent"]),
+            from dorp.repo.funder import period_label
+            out.append(t("summary_spend", period=period_label(self.period, lang),
+                         spent=money(total["spent"]),
                          planned=money(total["planned_to_date"]), date=day,
                          share=i18n.fmt_percent(total["share"], lang)))
         else:
             out.append(t("summary_spend_none", spent=money(total["spent"])))
+        parts = []
+        for r in self.spend[self.spend["source"] != "total"].itertuples():
+            label = i18n.t(f"funder.source_{r.source}", lang)
+            if r.planned_to_date:
+                parts.append(t("summary_source_planned", source=label, spent=money(r.spent),
+                               share=i18n.fmt_percent(r.share, lang)))
+            else:
+                parts.append(t("summary_source", source=label, spent=money(r.spent)))
+        out.append(t("summary_sources", parts="; ".join(parts)))
         return out
 
 
@@ -344,13 +355,7 @@ def view(db: Db, user: User, period, today: date, village_id: int | None = None)
         pilots=pilots_view, steps=steps_view, summary=P.summary(standings),
         explanation=explanation, spend=spend, curve=curve, targets=per_pilot,
         targets_summary=P.targets_summary(per_pilot), milestones=ms_view,
-        spend_planned=not plan_spend.empty, has_plan=has_plan, cutoff=cutoff,
-        period_label=_period_label(period))
-
-
-def _period_label(period) -> str:
-    from dorp.repo.funder import period_label
-    return period_label(period)
+        spend_planned=not plan_spend.empty, has_plan=has_plan, cutoff=cutoff, period=period)
 
 
 def pilot(db: Db, user: User, village_id: int, today: date) -> dict:
