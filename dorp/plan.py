@@ -210,14 +210,10 @@ def is_half_year_start(d: date) -> bool:
     return d.day == 1 and d.month in (1, 7)
 
 
-def share_of_half(half: date, start: date | None, end: date) -> float:
-    """The part of the half-year starting on `half` that falls in the months from `start`'s
-    month to `end`'s month (whole months; start None: from the beginning)."""
-    h0 = _month_index(half)
-    h1 = h0 + HALF_YEAR_MONTHS - 1
-    lo = h0 if start is None else max(h0, _month_index(start))
-    hi = min(h1, _month_index(end))
-    return max(0, hi - lo + 1) / HALF_YEAR_MONTHS
+def _months(periods: pd.Series) -> pd.Series:
+    """Month numbers (year * 12 + month - 1) of a column of days (NaN where empty)."""
+    days = pd.to_datetime(periods)
+    return days.dt.year * 12 + days.dt.month - 1
 
 
 def planned_between(plan_rows: pd.DataFrame, start: date | None, end: date) -> pd.Series:
@@ -225,7 +221,10 @@ def planned_between(plan_rows: pd.DataFrame, start: date | None, end: date) -> p
     counts by the share of its months in between: a quarter gets half of it)."""
     if plan_rows.empty:
         return pd.Series(0.0, index=list(BUDGET_SOURCES))
-    share = [share_of_half(_day(p), start, end) for p in plan_rows["period"]]
+    h0 = _months(plan_rows["period"])
+    lo = h0 if start is None else h0.clip(lower=_month_index(start))
+    hi = (h0 + HALF_YEAR_MONTHS - 1).clip(upper=_month_index(end))
+    share = ((hi - lo + 1).clip(lower=0) / HALF_YEAR_MONTHS).fillna(0.0)
     amounts = plan_rows["planned"].astype(float) * share
     return amounts.groupby(plan_rows["source"]).sum().reindex(list(BUDGET_SOURCES), fill_value=0.0)
 
@@ -235,10 +234,13 @@ def spent_between(spent_rows: pd.DataFrame, start: date | None, end: date) -> pd
     (start None: from the beginning, lines without a period included)."""
     if spent_rows.empty:
         return pd.Series(0.0, index=list(BUDGET_SOURCES))
-    days = [_day(p) for p in spent_rows["period"]]
-    keep = [(d is None and start is None) or (d is not None and (start is None or d >= start)
-                                              and d <= end) for d in days]
-    rows = spent_rows[keep]
+    days = pd.to_datetime(spent_rows["period"])
+    keep = days.notna() & (days <= pd.Timestamp(end))
+    if start is None:
+        keep |= days.isna()
+    else:
+        keep &= days >= pd.Timestamp(start)
+    rows = spent_rows[keep.to_numpy()]
     return rows["spent"].astype(float).groupby(rows["source"]).sum().reindex(
         list(BUDGET_SOURCES), fill_value=0.0)
 
@@ -286,14 +288,26 @@ def spend_curve(plan_rows: pd.DataFrame, spent_rows: pd.DataFrame, first: date, 
                 cutoff: date) -> pd.DataFrame:
     """The cumulative spending curve, planned against actual: columns day, kind ("planned" /
     "spent"), amount. Planned at the end of every half-year from `first` to `last`; spent at
-    every half-year end up to the cut-off, and at the cut-off itself."""
+    every half-year end up to the cut-off, and at the cut-off itself. (The columns are
+    converted once: at scale a programme has tens of thousands of budget lines.)"""
     rows = []
+    if not plan_rows.empty:
+        h0 = _months(plan_rows["period"]).to_numpy()
+        amounts = plan_rows["planned"].astype(float).to_numpy()
     for d in curve_days(first, last):
-        rows.append({"day": d, "kind": "planned",
-                     "amount": float(planned_between(plan_rows, None, d).sum())})
+        total = 0.0
+        if not plan_rows.empty:
+            share = ((pd.Series(h0 + HALF_YEAR_MONTHS - 1).clip(upper=_month_index(d)) - h0 + 1)
+                     .clip(lower=0) / HALF_YEAR_MONTHS).fillna(0.0).to_numpy()
+            total = float((amounts * share).sum())
+        rows.append({"day": d, "kind": "planned", "amount": total})
+    days = pd.to_datetime(spent_rows["period"]) if not spent_rows.empty else pd.Series(dtype="datetime64[ns]")
+    spent = spent_rows["spent"].astype(float) if not spent_rows.empty else pd.Series(dtype=float)
+    undated = float(spent[days.isna()].sum())
     spent_days = [d for d in curve_days(first, cutoff) if d < cutoff] + [cutoff]
     for d in spent_days:
-        rows.append({"day": d, "kind": "spent", "amount": float(spent_between(spent_rows, None, d).sum())})
+        rows.append({"day": d, "kind": "spent",
+                     "amount": undated + float(spent[(days <= pd.Timestamp(d)).to_numpy()].sum())})
     return pd.DataFrame(rows, columns=["day", "kind", "amount"])
 
 

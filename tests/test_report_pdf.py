@@ -110,6 +110,11 @@ def test_cli_report(demo_db, db_path, tmp_path):
     assert r.returncode == 0, r.stderr
     assert out.read_bytes()[:5] == b"%PDF-" and (tmp_path / "s.xlsx").stat().st_size > 5000
     assert "geschreven naar" in r.stdout
+    # the check before sending, as a warning on stderr: the report is made anyway
+    assert "Let op, controleer vóór verzending (21 punt(en)):" in r.stderr
+    assert "- Winssen, Voortgang: De pilot is afgerond, maar de tekst zegt 'in stap 4'." in r.stderr
+    assert "- Beesd, Toelichting bij het plan: De pilot ligt achter op de planning en er is " \
+           "geen toelichting." in r.stderr
     r = _dorp("report", "--out", str(tmp_path / "v.pdf"), "--village", "vorden", env_db=db_path)
     assert r.returncode == 0, r.stderr
     assert "Pilot: Vorden" in _flat(_text((tmp_path / "v.pdf").read_bytes())[1])

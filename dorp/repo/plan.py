@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -41,6 +42,11 @@ _STEP_COLS = ", ".join(P.STAGE_COLUMNS.values())
 
 def _day(v) -> date | None:
     return P._day(v)
+
+
+def _records(df: pd.DataFrame) -> list[SimpleNamespace]:
+    """Rows with attribute access (itertuples on text columns held by Arrow is slow)."""
+    return [SimpleNamespace(**r) for r in df.to_dict("records")]
 
 
 def _vf(village_id: int | None, column: str) -> tuple[str, list]:
@@ -134,7 +140,7 @@ def _reached(db: Db, cutoff: date, pilots: pd.DataFrame, village_id: int | None
     for r in db.rows(_REACHED_SQL.format(vf=vf), [cutoff, *params]):
         if r["village_id"] in out:
             out[r["village_id"]][r["stage"]] = _day(r["reached_on"])
-    for r in pilots.itertuples():
+    for r in _records(pilots):
         mine = out[int(r.village_id)]
         if not mine and _day(r.started_on) is not None:
             mine["1"] = _day(r.started_on)
@@ -163,7 +169,7 @@ def _as_of(db: Db, pilots: pd.DataFrame, cutoff: date, today: date,
         f"SELECT DISTINCT s.village_id FROM step_moves s WHERE TRUE {vf}", params)}
     out = pilots.copy()
     steps, statuses = [], []
-    for r in pilots.itertuples():
+    for r in _records(pilots):
         vid = int(r.village_id)
         if vid in state:
             steps.append(int(state[vid]["to_step"]))
@@ -271,7 +277,7 @@ def view(db: Db, user: User, period, today: date, village_id: int | None = None)
                           if r["village_id"] is None or pd.isna(r["village_id"])), None)
 
     rows, step_rows, standings = [], [], []
-    for r in pilots.itertuples():
+    for r in _records(pilots):
         vid = int(r.village_id)
         prow = by_village.get(vid)
         dates = P.plan_dates(prow)
