@@ -1,18 +1,28 @@
 """Dorpsregie: entry point. Navigation by role; every page also guards itself.
 
 `streamlit run app.py` finds the `app = st.App(...)` below and serves this file through it:
-the ASGI app adds the two small routes that set and clear the HttpOnly session cookie
-(dorp/sessions.py). Imported by the server (`__name__ != "__main__"`) it only builds that
-app; run as the Streamlit script it draws the page.
+the ASGI app adds the small routes that set and clear the HttpOnly session cookie
+(dorp/sessions.py) and the security middleware (dorp/httpsec.py: headers, websocket origin,
+metrics, the browser key of a log-in). Imported by the server (`__name__ != "__main__"`) it
+only builds that app; run as the Streamlit script it draws the page.
 """
 
 import streamlit as st
 
 if __name__ != "__main__":
-    from dorp import sessions, ui
+    from starlette.middleware import Middleware
 
+    from dorp import config, httpsec, sessions, ui
+
+    try:
+        config.allowed_origins()
+        httpsec.align_proxy_trust()  # X-Forwarded-Proto only from $DORP_TRUSTED_PROXIES
+    except config.SettingError as e:   # a malformed setting: say so plainly, do not start
+        raise SystemExit(f"Dorpsregie start niet: {e}") from None
     ui.always_navigate()  # deep links run through this script's navigation, never around it
-    app = st.App("app.py", routes=sessions.make_routes(ui.db))
+    app = st.App("app.py", routes=sessions.make_routes(ui.db),
+                 middleware=[Middleware(httpsec.SecurityMiddleware, get_db=ui.db,
+                                        is_lead=sessions.is_lead_session)])
 else:
     from dorp import ui
 

@@ -29,3 +29,57 @@ def today() -> date:
     """'Today' for the app: $DORP_TODAY (YYYY-MM-DD, for tests and demos) or the real date."""
     raw = os.environ.get("DORP_TODAY")
     return date.fromisoformat(raw) if raw else date.today()
+
+
+# --- web security settings (read by dorp/httpsec.py; documented in the README) -------------
+
+class SettingError(ValueError):
+    """A security setting in the environment is malformed (a Dutch message; the app refuses
+    to start rather than run with a setting it does not understand)."""
+
+
+def trusted_proxies() -> list[str]:
+    """$DORP_TRUSTED_PROXIES: the reverse proxies (IP addresses or networks such as
+    10.0.0.0/8, comma-separated) whose X-Forwarded-Proto and X-Forwarded-For are believed.
+    Default: none, so a client can never claim https or another address."""
+    import ipaddress
+    out = []
+    for item in os.environ.get("DORP_TRUSTED_PROXIES", "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingError(
+                f"DORP_TRUSTED_PROXIES: '{item}' is geen IP-adres of netwerk "
+                "(voorbeeld: 127.0.0.1,10.0.0.0/8).") from None
+        out.append(item)
+    return out
+
+
+def allowed_origins() -> list[str]:
+    """$DORP_ORIGINS: the address(es) the app is served at, as scheme://host[:port]
+    (comma-separated), e.g. https://dorpsregie.example.nl. The websocket and the log-in and
+    log-out routes accept only these origins. Default: the app's own origin as the browser
+    asked for it (scheme and Host of the request itself), so no other site and no other
+    port on the same host is accepted."""
+    from urllib.parse import urlsplit
+    out = []
+    for item in os.environ.get("DORP_ORIGINS", "").split(","):
+        item = item.strip().rstrip("/")
+        if not item:
+            continue
+        try:
+            parts = urlsplit(item)
+            ok = parts.scheme in ("http", "https") and parts.hostname and not parts.path \
+                and not parts.query and not parts.fragment and parts.username is None
+            parts.port   # a bad port raises ValueError
+        except ValueError:
+            ok = False
+        if not ok:
+            raise SettingError(
+                f"DORP_ORIGINS: '{item}' is geen adres van de vorm https://host[:poort] "
+                "(voorbeeld: https://dorpsregie.example.nl).")
+        out.append(f"{parts.scheme}://{parts.netloc.lower()}")
+    return out

@@ -132,9 +132,11 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, db_file: Path, port: int):
+    def __init__(self, db_file: Path, port: int, env: dict[str, str] | None = None):
         self.url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "DORP_DB": str(db_file), "DORP_TODAY": AS_OF.isoformat()}
+        self.port = port
+        env = {**os.environ, "DORP_DB": str(db_file), "DORP_TODAY": AS_OF.isoformat(),
+               **(env or {})}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
              "--server.port", str(port), "--server.headless", "true"],

@@ -62,3 +62,17 @@ def test_every_page_shows_only_the_login_when_logged_out(app_as):
         assert [w.label for w in at.text_input] == ["Gebruikersnaam", "Wachtwoord"], script
         assert len(at.dataframe) == 0 and len(at.get("vega_lite_chart")) == 0, script
         assert len(at.metric) == 0, script
+
+
+def test_a_refused_log_in_hand_off_is_explained(app_as):
+    """/auth/session sends the browser back with ?inloggen=mislukt when the code was spent,
+    too old or brought by another browser: the log-in form says so, once."""
+    from streamlit.testing.v1 import AppTest
+    from tests.conftest import ROOT
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["inloggen"] = "mislukt"
+    at.run()
+    assert "kon niet worden afgerond" in at.warning[0].value
+    assert [w.label for w in at.text_input] == ["Gebruikersnaam", "Wachtwoord"]
+    at.run()
+    assert not at.warning

@@ -8,6 +8,7 @@ sessions. Policy and the cookie routes: dorp/sessions.py."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 
@@ -33,27 +34,36 @@ def _now() -> datetime:
 
 # --- the one-time hand-over from the log-in form to the cookie -------------------------------
 
-def create_handoff(db: Db, user_id: int, now: datetime | None = None) -> str:
-    """A one-time code (valid HANDOFF_VALID) that /auth/session turns into a session."""
+def create_handoff(db: Db, user_id: int, browser_key: str, now: datetime | None = None) -> str:
+    """A one-time code (valid HANDOFF_VALID) that /auth/session turns into a session, only
+    for the browser holding `browser_key` (its dorp_browser cookie; only the hash is kept)."""
+    if not browser_key:
+        raise ValueError("a hand-off code needs the browser's key")
     code = new_token()
     now = now or _now()
     with db.tx(None) as tx:
         tx.execute("DELETE FROM login_handoffs WHERE created_at < ?", [now - HANDOFF_VALID * 10])
-        tx.execute("INSERT INTO login_handoffs VALUES (?, ?, ?, NULL)",
-                   [token_hash(code), user_id, now])
+        tx.execute("INSERT INTO login_handoffs (code_hash, user_id, created_at, used_at,"
+                   " browser_hash) VALUES (?, ?, ?, NULL, ?)",
+                   [token_hash(code), user_id, now, token_hash(browser_key)])
     return code
 
 
-def redeem_handoff(db: Db, code: str, now: datetime | None = None) -> str | None:
-    """Use a hand-over code once: a new session token, or None (unknown, used, too old)."""
+def redeem_handoff(db: Db, code: str, browser_key: str | None,
+                   now: datetime | None = None) -> str | None:
+    """Use a hand-over code once: a new session token, or None (unknown, used, too old, or
+    brought by another browser than the one that logged in: then the code is spent too)."""
     now = now or _now()
     h = token_hash(code or "")
     with db.tx(None) as tx:
-        r = tx.execute("SELECT user_id, created_at, used_at FROM login_handoffs"
+        r = tx.execute("SELECT user_id, created_at, used_at, browser_hash FROM login_handoffs"
                        " WHERE code_hash = ?", [h]).fetchone()
-        if r is None or r[2] is not None or now - r[1] > HANDOFF_VALID:
+        if r is None or r[2] is not None:
             return None
         tx.execute("UPDATE login_handoffs SET used_at = ? WHERE code_hash = ?", [now, h])
+        if now - r[1] > HANDOFF_VALID or not r[3] or not browser_key \
+                or not hmac.compare_digest(r[3], token_hash(browser_key)):
+            return None
         disabled = tx.execute("SELECT disabled FROM users WHERE id = ?", [r[0]]).fetchone()
         if disabled is None or disabled[0]:
             return None

@@ -35,12 +35,17 @@ def _browser() -> bool:
         return False
 
 
-def _token() -> str | None:
+def _cookie(name: str) -> str | None:
+    """A cookie the browser sent when this tab's websocket connected."""
     try:
-        value = st.context.cookies.get(cookie.COOKIE)
+        value = st.context.cookies.get(name)
     except Exception:
         return None
     return value if isinstance(value, str) and value else None
+
+
+def _token() -> str | None:
+    return _cookie(cookie.COOKIE)
 
 
 def _oidc() -> bool:
@@ -69,7 +74,12 @@ def current_user() -> User | None:
     if st.session_state.pop("logging_out", False):
         st.session_state.pop("user", None)
         if _browser():
-            _redirect(cookie.LOGOUT_ROUTE)   # clears the cookie, then back to the log-in
+            # The session has ended already (logout()). The log-out page POSTs to
+            # /auth/logout, which clears the cookie and returns to the log-in form; nothing
+            # is drawn here meanwhile.
+            _redirect(cookie.logout_page_url(_ui().lang()))
+            st.caption(_ui().t("logout_page.busy"))
+            st.stop()
         return None
     if not _browser():
         return st.session_state.get("user")
@@ -129,6 +139,10 @@ def login_form() -> None:
     st.write(t("login.intro"))
     if st.session_state.pop("session_ended", False):
         st.info(t("login.ended"))
+    key, value = cookie.LOGIN_FAILED.split("=")
+    if st.query_params.get(key) == value:   # /auth/session refused the hand-off
+        del st.query_params[key]
+        st.warning(t("login.handoff_failed"))
     database = ui.db()
     if _oidc():
         unknown = st.session_state.pop("oidc_unknown", None)
@@ -152,6 +166,12 @@ def login_form() -> None:
     if not username or not password:
         st.error(t("login.missing"))
         return
+    browser_key = _cookie(cookie.BROWSER_COOKIE)
+    if _browser() and not browser_key:
+        # The hand-off code is bound to this browser's key cookie (login CSRF); without it
+        # (cookies refused for this site) a log-in cannot be completed.
+        st.error(t("login.no_cookie"))
+        return
     try:
         user = users.authenticate(database, username, password)
     except users.Throttled as e:
@@ -164,7 +184,7 @@ def login_form() -> None:
     if not _browser():
         st.session_state["user"] = user
         st.rerun()
-    code = store.create_handoff(database, user.id)
+    code = store.create_handoff(database, user.id, browser_key)
     url = cookie.LOGIN_ROUTE + "?" + urlencode({"code": code, "next": _page_path(user)})
     st.success(t("login.redirecting"))
     st.link_button(t("login.continue"), url)
