@@ -320,7 +320,8 @@ def build_pdf(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> bytes:
             text = text[:-1]
         return text + "…"
 
-    def table(rows: list[list[str]], widths: tuple[int, ...], align_right: set[int] = frozenset()):
+    def table(rows: list[list[str]], widths: tuple[int, ...], align_right: set[int] = frozenset(),
+              size: float = 9):
         """A simple grid: one line per row, header repeated after a page break. (fpdf2's
         table() wraps text but costs ~3 ms a cell; a 300-pilot report has thousands.)"""
         scale = pdf.epw / sum(widths)
@@ -328,15 +329,15 @@ def build_pdf(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> bytes:
         h = 6.0
 
         def row(cells, header=False):
-            pdf.set_font("Vera", "B" if header else "", 8.5 if header else 9)
+            pdf.set_font("Vera", "B" if header else "", 8.5 if header else size)
             if header:
                 pdf.set_fill_color(225, 235, 245)
             for i, (w, v) in enumerate(zip(ws, cells)):
                 if header:   # a long header gets a smaller font before it is cut
-                    size = 8.5
-                    while size > 6 and pdf.get_string_width(str(v)) > w - 2.4:
-                        size -= 0.5
-                        pdf.set_font("Vera", "B", size)
+                    hs = 8.5
+                    while hs > 6 and pdf.get_string_width(str(v)) > w - 2.4:
+                        hs -= 0.5
+                        pdf.set_font("Vera", "B", hs)
                 pdf.cell(w, h, fit(str(v), w), border=1, align="R" if i in align_right else "L",
                          fill=header)
                 if header:
@@ -426,20 +427,21 @@ def build_pdf(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> bytes:
            *[[ft(f"source_{r.source}"), money(r.budgeted_period), money(r.spent_period),
               money(r.budgeted), money(r.spent),
               i18n.fmt_percent(r.spent_share, lang), i18n.fmt_percent(r.budget_share, lang)]
-             for r in bs.itertuples()]], (24, 30, 30, 30, 30, 20, 24), {1, 2, 3, 4, 5, 6})
+             for r in bs.itertuples()]], (22, 28, 28, 30, 30, 18, 18), {1, 2, 3, 4, 5, 6}, size=8)
     h2(ft("budget_lines"))
     bc = view.budget_by_category
-    table([[ft("col_level"), ft("col_category"), ft("col_source"), ft("col_spent_period"),
-            ft("col_budgeted"), ft("col_spent")],
-           *[[ft(f"level_{r.level}"), r.category, ft(f"source_{r.source}"), money(r.spent_period),
-              money(r.budgeted), money(r.spent)] for r in bc.itertuples()]],
-          (22, 50, 24, 28, 28, 28), {3, 4, 5})
+    table([[ft("col_level"), ft("col_category"), ft("col_source"), ft("col_budgeted_period"),
+            ft("col_spent_period"), ft("col_budgeted"), ft("col_spent")],
+           *[[ft(f"level_{r.level}"), r.category, ft(f"source_{r.source}"),
+              money(r.budgeted_period), money(r.spent_period), money(r.budgeted), money(r.spent)]
+             for r in bc.itertuples()]], (17, 41, 20, 24, 24, 24, 24), {3, 4, 5, 6}, size=7.5)
     if not view.village and not view.budget_by_pilot.empty:
         h2(ft("budget_pilots"))
         bp = view.budget_by_pilot
-        table([[ft("col_village"), ft("col_spent_period"), ft("col_budgeted"), ft("col_spent")],
-               *[[r.village, money(r.spent_period), money(r.budgeted), money(r.spent)]
-                 for r in bp.itertuples()]], (56, 40, 40, 40), {1, 2, 3})
+        table([[ft("col_village"), ft("col_budgeted_period"), ft("col_spent_period"),
+                ft("col_budgeted"), ft("col_spent")],
+               *[[r.village, money(r.budgeted_period), money(r.spent_period), money(r.budgeted),
+                  money(r.spent)] for r in bp.itertuples()]], (42, 33, 33, 33, 33), {1, 2, 3, 4})
 
     # Milestones.
     pdf.add_page()
