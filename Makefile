@@ -35,7 +35,7 @@ bench: install chromium
 	$(BIN)/python -m dorp.bench
 
 # Copy the screenshots the README shows from the browser tests' latest run into docs/.
-README_SHOTS := overzicht-dashboard stap-2-mbc dorpsdashboard-laren financiers financiers-boven \
+README_SHOTS := overzicht-dashboard stap-2-mbc dorpsdashboard-laren financiers financiers-boven programmaplan \
 	rapport-plan-1 rapport-plan-2 rapport-pilot-laren
 screenshots:
 	mkdir -p docs/screenshots

@@ -444,17 +444,20 @@ def _plan_checks(name: str, c: str, typed: pd.DataFrame, typed_all: dict[str, pd
         pilots = typed_all.get("pilots")
         with_pilot = set(pilots["village"].dropna()) if pilots is not None \
             and "village" in pilots.columns else set()
-        out.append(_check(lambda s: t.isna() | t.isin(with_pilot) | ~t.isin(villages),
-                            error="unknown_pilot"))
+        # When the pilots sheet names an unknown village itself, that is the problem to fix
+        # (reported there); every plan row of the pilot it lost would only repeat it.
+        if with_pilot <= villages:
+            out.append(_check(lambda s: t.isna() | t.isin(with_pilot) | ~t.isin(villages),
+                              error="unknown_pilot"))
     if name == "plan_steps" and c in PLAN_DATES:
         if "village" in typed.columns:
             out.append(_check(lambda s: t.isna() | typed["village"].notna(),
-                                error="plan_programme_dates"))
+                              error="plan_programme_dates"))
         earlier = [d for d in PLAN_DATES[:PLAN_DATES.index(c)] if d in typed.columns]
         if earlier:
             latest = typed[earlier].max(axis=1)
             out.append(_check(lambda s: (t.isna() | latest.isna() | (t >= latest)).astype(bool),
-                                error="plan_order"))
+                              error="plan_order"))
     if name == "plan_spend" and c == "period":
         out.append(_check(lambda s: (t.isna() | ((t.dt.day == 1) & t.dt.month.isin([1, 7])))
                             .astype(bool), error="half_year"))

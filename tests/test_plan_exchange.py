@@ -124,3 +124,11 @@ def test_a_problem_in_a_column_with_empty_cells_names_its_row(demo_db):
     got = {(p.sheet, p.row, p.column): p.message for p in refused(edited(data, break_it))}
     assert got[("budget", n, "village")] == "Dorp 'Atlantis' staat niet op het blad 'villages'."
     assert got[("budget", n - 1, "budgeted")] == "'veel' is geen bedrag (euro)."
+
+
+def test_a_wrong_pilot_row_is_reported_once_not_on_every_plan_row(demo_db):
+    """A typo in the pilots sheet takes a pilot away from its plan rows: the import names the
+    pilots sheet, not also every plan row of that pilot."""
+    data = edited(exchange.export(demo_db, SYSTEM), lambda wb: wb["pilots"].cell(3, 1, "Atlantis"))
+    problems = refused(data)
+    assert [(p.sheet, p.row, p.column) for p in problems] == [("pilots", 3, "village")]
