@@ -126,7 +126,7 @@ EDITABLE = {
     # the programme plan (0012_plan.sql)
     "plan_steps", "plan_milestones", "plan_spend", "plan_line_targets",
 }
-APPEND_ONLY = {"step_moves", "user_villages"}
+APPEND_ONLY = {"step_moves", "user_villages", "initiative_phases"}
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 

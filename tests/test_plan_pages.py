@@ -163,9 +163,10 @@ def test_pilot_page_shows_the_alert_and_the_plan(app_as, demo_db):
     at = app_as(LEAD, page="pages/pilot.py")
     next(s for s in at.selectbox if s.label == "Pilot").set_value(vid(demo_db, "Laren")).run()
     assert not at.exception
-    warnings = texts(at.warning)
-    assert "Achter op de planning" in warnings
-    assert "45 dagen achter: de afronding was gepland op 15 okt 2026" in warnings.replace("\\", "")
+    warnings = texts(at.warning).replace("\\", "")
+    assert ("**Planning**: De afronding was gepland op 15 okt 2026: dat is 45 dagen geleden, "
+            "en de pilot staat nog in stap 4.") in warnings
+    assert "45 dagen achter: de afronding was gepland op 15 okt 2026" in warnings
     assert "Planning" in [s.value for s in at.subheader]
 
 
@@ -180,5 +181,5 @@ def test_steering_sees_their_pilots_plan_read_only(app_as, demo_db):
 def test_attention_needed_explains_behind_plan(app_as):
     at = app_as(LEAD)        # lands on the programme overview
     md = texts(at.markdown).replace("\\", "")
-    assert ("Achter op de planning**: Stap 4 was gepland vanaf 30 sep 2026: dat is 60 dagen "
-            "geleden, en de pilot staat nog in stap 3.") in md
+    assert ("**Planning**: Stap 4 was gepland vanaf 30 sep 2026: dat is 60 dagen geleden, "
+            "en de pilot staat nog in stap 3.") in md

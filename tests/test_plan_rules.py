@@ -68,28 +68,27 @@ def test_behind_plan_only_for_active_pilots_with_a_plan_for_the_next_stage():
     assert not P.behind_plan(4, "active", {"4": TODAY - 90 * D}, TODAY)
 
 
-def facts(**kw) -> rules.PilotFacts:
-    base = dict(village="Testdorp", municipality="Testgemeente", step=2, status="active",
-                chosen_by_vote=True, consent=frozenset({"municipality", "community"}),
-                last_activity=TODAY)
-    base.update(kw)
-    return rules.PilotFacts(**base)
+def facts(step=2, status="active", **kw) -> rules.PilotFacts:
+    """A pilot in step 2 that trips no other alert (tests/rulefacts.py)."""
+    from tests.rulefacts import BOTH, facts as make
+    return make(step, status, chosen_by_vote=True, consent=BOTH, **kw)
 
 
 def test_the_alert_among_the_others():
     assert "behind_plan" not in rules.alerts(facts(plan=plan_for(2, 30)), TODAY)
     assert "behind_plan" in rules.alerts(facts(plan=plan_for(2, 31)), TODAY)
     assert "behind_plan" not in rules.alerts(facts(), TODAY)
-    assert "behind_plan" not in rules.alerts(facts(plan=plan_for(2, 31), status="paused"), TODAY)
+    assert "behind_plan" not in rules.alerts(facts(status="paused", plan=plan_for(2, 31)), TODAY)
+    assert rules.alerts(facts(plan=plan_for(2, 31)), TODAY) == ["behind_plan"]
 
 
 def test_the_alert_explained_with_its_fact():
     from dorp import attention
-    f = facts(step=3, plan={"4": date(2026, 9, 30)})
+    f = facts(3, plan={"4": date(2026, 9, 30)})
     assert attention.explain("behind_plan", f, TODAY, {}) == (
         "Stap 4 was gepland vanaf 30 sep 2026: dat is 60 dagen geleden, en de pilot staat "
         "nog in stap 3.")
-    f = facts(step=4, plan={"completed": date(2026, 10, 15)})
+    f = facts(4, plan={"completed": date(2026, 10, 15)})
     assert attention.explain("behind_plan", f, TODAY, {}) == (
         "De afronding was gepland op 15 okt 2026: dat is 45 dagen geleden, en de pilot staat "
         "nog in stap 4.")
