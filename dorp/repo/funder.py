@@ -124,13 +124,14 @@ _STAGE_SQL = ("CASE WHEN {s} = 'completed' THEN 'completed' WHEN {s} = 'stopped'
 # any recorded move (e.g. imported without a timeline) counts at its current step from its
 # start date on. Parameters: the list of days, then the village filter.
 _STAGES_ON_SQL = f"""
-WITH days AS (SELECT unnest(?::DATE[]) AS day),
+WITH days AS (SELECT unnest(CAST(? AS DATE[])) AS day),
 moved AS (
-    SELECT d.day, s.village_id,
-           arg_max(s.to_step, (s.moved_on, s.id)) AS step,
-           arg_max(s.to_status, (s.moved_on, s.id)) AS status
-    FROM days d JOIN step_moves s ON s.moved_on <= d.day
-    GROUP BY d.day, s.village_id),
+    SELECT day, village_id, step, status FROM (
+        SELECT d.day, s.village_id, s.to_step AS step, s.to_status AS status,
+               ROW_NUMBER() OVER (PARTITION BY d.day, s.village_id
+                                  ORDER BY s.moved_on DESC, s.id DESC) AS rn
+        FROM days d JOIN step_moves s ON s.moved_on <= d.day) last_move
+    WHERE rn = 1),
 unmoved AS (
     SELECT d.day, p.village_id, p.step, p.status
     FROM days d JOIN pilots p ON coalesce(p.started_on, DATE '1900-01-01') <= d.day
@@ -139,7 +140,7 @@ pilot_stage AS (SELECT * FROM moved UNION ALL SELECT * FROM unmoved)
 SELECT ps.day, {_STAGE_SQL.format(s='ps.status', p='ps.step')} AS stage, count(*) AS n
 FROM pilot_stage ps JOIN pilots p ON p.village_id = ps.village_id
 WHERE TRUE {{vf}}
-GROUP BY ALL ORDER BY day, stage
+GROUP BY 1, 2 ORDER BY 1, 2
 """
 
 
@@ -176,10 +177,13 @@ def stages_on(db: Db, user: User, days: list[date], village_id: int | None = Non
 # --- the five lines -------------------------------------------------------------------------
 
 _LATEST_LINES_SQL = """
-SELECT ls.village_id, ls.line, arg_max(ls.score, (ls.scored_on, ls.id)) AS score
-FROM line_scores ls JOIN pilots p ON p.village_id = ls.village_id
-WHERE ls.scored_on <= ? {vf}
-GROUP BY ls.village_id, ls.line
+SELECT village_id, line, score FROM (
+    SELECT ls.village_id, ls.line, ls.score,
+           ROW_NUMBER() OVER (PARTITION BY ls.village_id, ls.line
+                              ORDER BY ls.scored_on DESC, ls.id DESC) AS rn
+    FROM line_scores ls JOIN pilots p ON p.village_id = ls.village_id
+    WHERE ls.scored_on <= ? {vf}) latest
+WHERE rn = 1
 """
 
 
@@ -299,7 +303,7 @@ JOIN pilots p ON p.village_id = s.village_id
 JOIN villages v ON v.id = s.village_id
 JOIN municipalities m ON m.id = v.municipality_id
 WHERE s.moved_on <= ? AND s.to_status <> 'paused' {{vf}}
-GROUP BY ALL
+GROUP BY 1, 2, 3
 ORDER BY reached_on, village
 """
 
@@ -361,16 +365,18 @@ def village_id_by_name(db: Db, user: User, name: str) -> int | None:
 PEOPLE_FIGURES: tuple[str, ...] = ("residents_at_start", "steering_members")
 
 _PEOPLE_SQL = """
+WITH arg AS (SELECT CAST(? AS DATE) AS cutoff, CAST(? AS BIGINT) AS vid)
 SELECT
   (SELECT coalesce(sum(sm.residents_present), 0) FROM start_meetings sm
-    WHERE sm.meeting_date <= $1 AND sm.id IN (
+    WHERE sm.meeting_date <= (SELECT cutoff FROM arg) AND sm.id IN (
       SELECT pi.meeting_id FROM pitches pi JOIN pilots p ON p.village_id = pi.village_id
       WHERE pi.chosen {vf})) AS residents_at_start,
   (SELECT count(*) FROM steering_members s JOIN pilots p ON p.village_id = s.village_id
-    WHERE (s.from_date IS NULL OR s.from_date <= $1)
-      AND (s.until_date IS NULL OR s.until_date >= $1) {vf_s}) AS steering_members,
+    WHERE (s.from_date IS NULL OR s.from_date <= (SELECT cutoff FROM arg))
+      AND (s.until_date IS NULL OR s.until_date >= (SELECT cutoff FROM arg)) {vf_s})
+      AS steering_members,
   (SELECT count(*) FROM initiatives i JOIN pilots p ON p.village_id = i.village_id
-    WHERE coalesce(i.since, DATE '1900-01-01') <= $1
+    WHERE coalesce(i.since, DATE '1900-01-01') <= (SELECT cutoff FROM arg)
       AND i.phase IN ('exploitation', 'conservation', 'reorganisation') {vf_s}) AS initiatives
 """
 
@@ -395,9 +401,8 @@ def people_counts(db: Db, user: User, cutoff: date, village_id: int | None = Non
     """How many people took part (counts only; shown through `suppress`). For the whole
     programme also `parts`: {figure: [count of each part]} (see suppress_total)."""
     require(user, "view_funder")
-    vf = "" if village_id is None else " AND p.village_id = $2"
-    params = [cutoff] + ([] if village_id is None else [village_id])
-    out = dict(db.one(_PEOPLE_SQL.format(vf=vf, vf_s=vf), params) or {})
+    vf = "" if village_id is None else " AND p.village_id = (SELECT vid FROM arg)"
+    out = dict(db.one(_PEOPLE_SQL.format(vf=vf, vf_s=vf), [cutoff, village_id]) or {})
     if village_id is None:
         parts: dict[str, list[int]] = {f: [] for f in PEOPLE_FIGURES}
         for r in db.rows(_PEOPLE_PARTS_SQL, [cutoff, cutoff, cutoff]):
