@@ -14,6 +14,8 @@ from dorp.db import open_db
 from dorp.sheets import BY_NAME, PLAN_SHEETS
 from tests.test_exchange_workbook import content, edited, refused
 
+pytestmark = pytest.mark.both_stores   # every query of the plan runs on both stores
+
 
 def test_template_has_the_plan_sheets_explained():
     c = content(exchange.template())

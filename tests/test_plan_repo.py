@@ -16,6 +16,8 @@ from tests.conftest import AS_OF, FUNDER, LEAD, STEERING, user_of
 
 D = timedelta(days=1)
 
+pytestmark = pytest.mark.both_stores   # every query of the plan runs on both stores
+
 
 def vid(db, name):
     return db.scalar("SELECT id FROM villages WHERE name = ?", [name])
