@@ -27,6 +27,7 @@ CAUSES: dict[str, tuple[int, str, str | None]] = {
     "steering_meeting": (3, "pilot", "3"),
     "lines": (4, "metingen", None),
     "exit_plan": (4, "pilot", "4"),
+    "working_groups": (4, "pilot", "5"),    # the Burgerkrachtgenerator's tab
     "stale": (0, "pilot", None),
     "plan": (0, "plan", None),        # the programme plan (dorp/plan.py): kept on Programmaplan
 }
@@ -36,7 +37,8 @@ PAGES = {"pilot": "pages/pilot.py", "metingen": "pages/metingen.py", "plan": "pa
 CAUSE_OF_ALERT = {
     "consent_missing": "consent", "mbc_no_go": "mbc", "steering_incomplete": "steering_members",
     "steering_dissatisfied": "steering_meeting", "line_low": "lines", "line_declining": "lines",
-    "no_exit_plan": "exit_plan", "stale": "stale", "behind_plan": "plan",
+    "no_exit_plan": "exit_plan", "working_group_quiet": "working_groups", "stale": "stale",
+    "behind_plan": "plan",
 }
 CAUSE_OF_GATE = {
     "not_chosen": "vote", "consent_municipality": "consent", "consent_community": "consent",
@@ -137,6 +139,12 @@ def explain(code: str, f: rules.PilotFacts, today: date, line_facts: dict[str, d
             if nxt == "completed":
                 return t("behind_plan_completed", date=day(due), days=days)
             return t("behind_plan", n=nxt, date=day(due), days=days, now=f.step)
+    if code == "working_group_quiet":
+        parts = []
+        for g in f.burgerkracht.quiet_groups(today):
+            key = "group_quiet" if g.last_contact else "group_quiet_never"
+            parts.append(t(key, name=g.name, days=g.days_quiet(today), date=day(g.quiet_since())))
+        return "; ".join(parts)
     if code == "stale":
         days = rules.days_quiet(f, today)
         if days is None:

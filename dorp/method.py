@@ -119,6 +119,7 @@ ALERTS: tuple[str, ...] = (
     "line_declining",
     "no_exit_plan",
     "behind_plan",
+    "working_group_quiet",
     "stale",
 )
 

@@ -173,6 +173,8 @@ class PilotFacts:
     # The programme plan (dorp/plan.py): stage ("1".."4", "completed") -> planned date of
     # entering it. Empty: no plan.
     plan: dict[str, date] = field(default_factory=dict)
+    # The Burgerkrachtgenerator in this village (dorp.burgerkracht.Facts; None: not used).
+    burgerkracht: object | None = None
 
     # today's records, by their usual names
     @property
@@ -363,6 +365,10 @@ ALERT_RULES: dict[str, AlertRule] = {
     # The programme plan (dorp/plan.py): the next step (completion, at step 4) planned more
     # than 30 days before today, for an active pilot; none without a plan.
     "behind_plan": lambda f, today: programme_plan.behind_plan(f.step, f.status, f.plan, today),
+    # Burgerkrachtgenerator, step 5: the method leaves working groups "een vacuüm" on purpose;
+    # an active group of an active pilot without contact in the last 60 days is flagged.
+    "working_group_quiet": lambda f, today: (f.status == "active" and f.burgerkracht is not None
+                                             and bool(f.burgerkracht.quiet_groups(today))),
 }
 assert set(ALERT_RULES) == set(ALERTS), "every alert code has exactly one rule"
 
