@@ -41,6 +41,11 @@ def level_label(vid) -> str:
     return t("plan.programme_level") if vid is None or pd.isna(vid) else names.get(int(vid), "?")
 
 
+def text_of(v) -> str:
+    """A stored text for a text box: "" where there is none (a missing value comes as NaN)."""
+    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+
 def as_id(v) -> int | None:
     return None if v is None or pd.isna(v) else int(v)
 
@@ -63,7 +68,7 @@ st.subheader(t("plan.programme_title"))
 prog_row = records.get(None)
 fm = ui.Form("plan_programme", scope="programme", record=prog_row)
 with fm:
-    st.text_area(t("plan.explanation"), value=(prog_row or {}).get("explanation") or "",
+    st.text_area(t("plan.explanation"), value=text_of((prog_row or {}).get("explanation")),
                  help=t("plan.programme_help"), key=fm.key("explanation"), height=120)
     fm.err("explanation")
     fm.submit(t("plan.explanation_save"),
@@ -87,7 +92,7 @@ with fm:
             st.date_input(t(f"plan.{field}"), value=current.get(field), format="DD-MM-YYYY",
                           key=fm.key(field))
             fm.err(field)
-    st.text_area(t("plan.explanation"), value=current.get("explanation") or "",
+    st.text_area(t("plan.explanation"), value=text_of(current.get("explanation")),
                  help=t("plan.explanation_help"), key=fm.key("explanation"))
     fm.err("explanation")
     fm.submit(t("plan.save"),
