@@ -28,13 +28,20 @@ def meeting_form(page):
 
 
 def fill(page):
+    # A run still going (the one after logging in, on a busy machine) redraws the form and
+    # drops a choice made in it meanwhile: start when the page is idle.
+    idle(page)
     page.get_by_role("tab", name="3 · Stuurgroep").click()
+    idle(page)
     expander = page.get_by_text("Vergadering vastleggen", exact=True)
     if not page.get_by_role("textbox", name="Besluiten", exact=True).first.is_visible():
         expander.click()
+        idle(page)
     choose(page, "Tevredenheid gemeente", "4")
     choose(page, "Tevredenheid dorpsgemeenschap", "3")
     page.get_by_role("textbox", name="Besluiten", exact=True).first.fill(DECISION)
+    # both choices still there just before saving (a redraw would have dropped them)
+    expect(page.get_by_role("combobox", name="Tevredenheid gemeente", exact=True)).to_have_value("4")
 
 
 def test_a_double_click_stores_one_meeting_and_the_same_date_asks_first(saves_server, page):

@@ -89,29 +89,8 @@ def lines(stats: pd.DataFrame, lang: str = "nl", width: int | str = "container")
 
 def budget(by_source: pd.DataFrame, lang: str = "nl", width: int | str = "container") -> alt.Chart:
     """Budgeted against spent per funding source (by_source: source, budgeted, spent)."""
-    src = by_source[by_source["source"].isin(BUDGET_SOURCES)]
     kinds = [_t("col_budgeted", lang), _t("col_spent", lang)]
-    data = pd.DataFrame(
-        [{"source": _t(f"source_{r.source}", lang), "kind": kinds[0], "amount": r.budgeted}
-         for r in src.itertuples()]
-        + [{"source": _t(f"source_{r.source}", lang), "kind": kinds[1], "amount": r.spent}
-           for r in src.itertuples()])
-    sources = [_t(f"source_{s}", lang) for s in BUDGET_SOURCES]
-    return (
-        alt.Chart(data).mark_bar()
-        .encode(
-            y=alt.Y("source:N", sort=sources, title=None),
-            yOffset=alt.YOffset("kind:N", sort=kinds),
-            x=alt.X("amount:Q", title=None, axis=alt.Axis(labelExpr=_EURO_LABEL, tickCount=5)),
-            color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds,
-                                                                  range=[palette.NEUTRAL, palette.CURRENT]),
-                            legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip("source:N", title=_t("col_source", lang)),
-                     alt.Tooltip("kind:N", title=" "),
-                     alt.Tooltip("amount:Q", title="€", format=",.2f")],
-        )
-        .properties(width=width, height=190)
-    )
+    return _per_source(by_source, "budgeted", "spent", kinds, lang, width)
 
 
 # --- the plan against what happened (issue 18) ---------------------------------------------------
@@ -126,7 +105,7 @@ def spend_curve(curve: pd.DataFrame, lang: str = "nl", width: int | str = "conta
         x=alt.X("day:T", title=None, axis=alt.Axis(format="%m-%Y", labelAngle=0, tickCount=8)),
         y=alt.Y("amount:Q", title=None, axis=alt.Axis(labelExpr=_EURO_LABEL, tickCount=5)),
         color=alt.Color("label:N", title=None, scale=alt.Scale(domain=domain,
-                                                               range=["#999999", "#0072B2"]),
+                                                               range=["#999999", palette.CURRENT]),
                         legend=alt.Legend(orient="bottom")),
         strokeDash=alt.StrokeDash("label:N", scale=alt.Scale(domain=domain,
                                                              range=[[6, 4], [1, 0]]),
@@ -142,12 +121,19 @@ def spend_curve(curve: pd.DataFrame, lang: str = "nl", width: int | str = "conta
 def spend_period(spend: pd.DataFrame, lang: str = "nl", width: int | str = "container") -> alt.Chart:
     """Spending in the period per source: planned up to the reference date against spent
     (spend: source, planned_to_date, spent)."""
-    src = spend[spend["source"].isin(BUDGET_SOURCES)]
     kinds = [i18n.t("plan.col_planned_to_date", lang), i18n.t("plan.col_spent", lang)]
+    return _per_source(spend, "planned_to_date", "spent", kinds, lang, width)
+
+
+def _per_source(frame: pd.DataFrame, first: str, second: str, kinds: list[str], lang: str,
+                width: int | str) -> alt.Chart:
+    """Two bars per funding source (frame's columns `first` and `second`, named by `kinds`):
+    the budget chart and the plan's spending chart read alike."""
+    src = frame[frame["source"].isin(BUDGET_SOURCES)]
     data = pd.DataFrame(
-        [{"source": _t(f"source_{r.source}", lang), "kind": kinds[0], "amount": r.planned_to_date}
+        [{"source": _t(f"source_{r.source}", lang), "kind": kinds[0], "amount": getattr(r, first)}
          for r in src.itertuples()]
-        + [{"source": _t(f"source_{r.source}", lang), "kind": kinds[1], "amount": r.spent}
+        + [{"source": _t(f"source_{r.source}", lang), "kind": kinds[1], "amount": getattr(r, second)}
            for r in src.itertuples()])
     sources = [_t(f"source_{s}", lang) for s in BUDGET_SOURCES]
     return (
@@ -157,7 +143,7 @@ def spend_period(spend: pd.DataFrame, lang: str = "nl", width: int | str = "cont
             yOffset=alt.YOffset("kind:N", sort=kinds),
             x=alt.X("amount:Q", title=None, axis=alt.Axis(labelExpr=_EURO_LABEL, tickCount=5)),
             color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds,
-                                                                  range=["#BBBBBB", "#0072B2"]),
+                                                                  range=[palette.NEUTRAL, palette.CURRENT]),
                             legend=alt.Legend(orient="bottom")),
             tooltip=[alt.Tooltip("source:N", title=_t("col_source", lang)),
                      alt.Tooltip("kind:N", title=" "),
