@@ -28,8 +28,8 @@ if len(options) > 1:
                                     index=list(options).index(village_id),
                                     format_func=options.get, key="dd_village")
 st.query_params["village_id"] = str(village_id)
-printing = top_right.toggle(ui.t("dashboard.print"), key="dd_print",
-                            help=ui.t("dashboard.print_help"))
+printing = top_right.toggle(ui.t("dashboard.print"), key="dd_print")
+top_right.caption(ui.t("dashboard.print_help"))
 
 v = ui.cached(("dd.village", village_id), lambda: dashboard.village(db, user, village_id, today))
 f = v.facts

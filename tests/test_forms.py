@@ -334,6 +334,11 @@ CASES = [
          widget("text_area", "move", "reason"),
          lambda db, r: row(db, "pilots", pilot_id(db, r), "step", "status"),
          shows=const(""), untouched_save=False, extra={"action": "pause"}, still_offered=False),
+    Case("stop", PILOT, "stop", two_pilots, open_pilot,
+         typed("text_area", "stop", "reason", lambda r, n: f"Gemeente stopt {n}"),
+         widget("text_area", "stop", "reason"),
+         lambda db, r: row(db, "pilots", pilot_id(db, r), "step", "status"),
+         shows=const(""), untouched_save=False, input_survives=False, still_offered=False),
     Case("close_no_go", PILOT, "close_no_go", no_go_setup, open_pilot,
          typed("text_area", "close_no_go", "reason", lambda r, n: f"Geen energie {n}"),
          widget("text_area", "close_no_go", "reason"),
@@ -443,6 +448,8 @@ def prepared(case, at, rec, n):
     """Fill input n; for the move form also choose the action."""
     if case.name == "move":
         form_widget(at, "radio", "move", "action").set_value(case.extra["action"])
+    if case.name == "stop":
+        form_widget(at, "checkbox", "stop", "sure").check()
     return case.fill(at, rec, n)
 
 

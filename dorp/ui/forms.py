@@ -87,6 +87,7 @@ class Form:
         self.clear_on_success = clear_on_success
         self.border = border
         self.fields: list[str] = []
+        self._optional: set[str] = set()   # optional dates: field -> None when "no date"
         self._inline: set[str] = set()
         current = record.get("version") if record and version is None else version
         # First shown (or shown again after leaving the screen: Streamlit drops the state of
@@ -129,6 +130,26 @@ class Form:
     def __exit__(self, *exc) -> None:
         self._ctx.__exit__(*exc)
 
+    def date(self, field: str, label: str, value=None, *, optional: bool = False,
+             none_label: str | None = None, default=None) -> None:
+        """A date picker in Dutch order (DD-MM-YYYY) that always shows a date: Streamlit's
+        empty picker shows an English "dd - mm - yyyy" placeholder (its date field is fixed
+        to en-US). An optional date gets a "no date" checkbox under it, ticked while the
+        record has none; the save then gets None for `field`."""
+        import pandas as pd
+
+        from dorp import ui
+        if value is not None and pd.isna(value):
+            value = None
+        elif isinstance(value, pd.Timestamp):
+            value = value.date()
+        st.date_input(label, value=value or default or ui.today(), format="DD-MM-YYYY",
+                      key=self.key(field))
+        if optional:
+            self._optional.add(field)
+            st.checkbox(none_label or _t("app.no_date"), value=value is None,
+                        key=self.key(field + "_none"))
+
     def err(self, field: str) -> None:
         """The server's message for `field`, right under it (after a refused save)."""
         if self._outcome and self._outcome[0] == "invalid" and field in self._outcome[1]:
@@ -158,6 +179,9 @@ class Form:
     # --- the save ---------------------------------------------------------------------------
     def values(self) -> dict:
         out = {f: st.session_state.get(f"{self.prefix}:{f}") for f in self.fields}
+        for f in self._optional:   # "no date" ticked: no date, whatever the picker shows
+            if out.pop(f + "_none", False):
+                out[f] = None
         out[CONFIRM] = bool(st.session_state.get(f"{self.prefix}:__confirm"))
         return out
 

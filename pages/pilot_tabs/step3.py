@@ -54,7 +54,7 @@ def _member_form(v: View) -> None:
         fm.err("party")
         st.text_input(t("steps.role"), key=fm.key("role"))
         st.date_input(t("steps.from"), value=v.today, format="DD-MM-YYYY", key=fm.key("from"))
-        st.date_input(t("steps.until"), value=None, format="DD-MM-YYYY", key=fm.key("until"))
+        fm.date("until", t("steps.until"), None, optional=True, none_label=t("steps.no_until"))
         fm.err("until_date")
         fm.submit(t("steps.save"),
                   lambda x, _v: steps.add_member(db, user, vid, x["name"], x["organisation"],
@@ -200,7 +200,7 @@ def _actions(v: View, meet) -> None:
             fm.err("description")
             st.text_input(t("steps.who"), key=fm.key("who"))
             fm.err("who")
-            st.date_input(t("steps.due"), value=None, format="DD-MM-YYYY", key=fm.key("due"))
+            fm.date("due", t("steps.due"), None, optional=True, none_label=t("steps.no_due"))
             fm.err("due_on")
             fm.submit(t("steps.save"),
                       lambda x, _v: steps.add_action(db, user, x["meeting"], x["description"],
@@ -245,8 +245,8 @@ def _action_edit(v: View, mine) -> None:
         fm.err("description")
         st.text_input(t("steps.who"), value=row.who or "", key=fm.key("who"))
         fm.err("who")
-        st.date_input(t("steps.due"), value=day(row.due_on), format="DD-MM-YYYY",
-                      key=fm.key("due"))
+        fm.date("due", t("steps.due"), day(row.due_on), optional=True,
+                none_label=t("steps.no_due"))
         fm.err("due_on")
         fm.submit(t("steps.save"),
                   lambda x, version: steps.update_action(db, user, pick, x["description"],

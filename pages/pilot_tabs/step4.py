@@ -146,8 +146,8 @@ def _safeguarding(v: View) -> None:
     # meanwhile, saving this form is refused instead of overwriting theirs.
     fm = ui.Form("safeguarding", scope=vid, record=plan)
     with fm:
-        st.date_input(t("steps.exit_date"), format="DD-MM-YYYY", value=p.get("exit_date"),
-                      key=fm.key("exit_date"))
+        fm.date("exit_date", t("steps.exit_date"), p.get("exit_date"), optional=True,
+                none_label=t("steps.no_exit_date"))
         fm.err("exit_date")
         st.text_input(t("steps.successor"), value=p.get("successor") or "", key=fm.key("successor"))
         fm.err("successor")
