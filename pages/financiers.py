@@ -31,6 +31,7 @@ period = c2.selectbox(ui.t("funder.period"), options, key=f"funder_period_{kind}
                       format_func=lambda p: funder.period_label(p, lang))
 names = funder.villages(db, user)
 village_id = c3.selectbox(ui.t("funder.village"), [None, *names], key="funder_village",
+                          placeholder=ui.t("funder.all_villages"),
                           format_func=lambda v: ui.t("funder.all_villages") if v is None else names[v])
 
 view = funder.view(db, user, period, today, village_id)

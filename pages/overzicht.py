@@ -119,7 +119,8 @@ if with_scores.empty:
 else:
     names = dict(zip(with_scores.village_id.astype(int), with_scores.village))
     chosen = st.multiselect(ui.t("overview.compare_pick"), list(names), default=list(names)[:4],
-                            format_func=names.get, max_selections=8, key="ov_compare")
+                            format_func=names.get, max_selections=8, key="ov_compare",
+                            placeholder=ui.t("overview.compare_placeholder"))
     # Without filters the band is every pilot the user sees (no id list to pass around).
     band_ids = list(names) if any(fkey) else None
 

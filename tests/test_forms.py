@@ -134,6 +134,25 @@ def widget(kind, form, fld):
     return lambda at, rec: form_widget(at, kind, form, fld).value
 
 
+def optional_date(form, fld):
+    """read() of an optional date (Form.date): None while its "no date" box is ticked."""
+    def read(at, rec):
+        none = [e for e in at.checkbox if e.key and e.key.startswith(f"form:{form}:")
+                and e.key.endswith(f":{fld}_none")]
+        return None if none and none[0].value else form_widget(at, "date_input", form, fld).value
+    return read
+
+
+def typed_date(form, fld, make):
+    """fill() of an optional date: untick "no date" and put make(rec, n) into the picker."""
+    def fill(at, rec, n):
+        value = make(rec, n)
+        form_widget(at, "checkbox", form, fld + "_none").uncheck()
+        form_widget(at, "date_input", form, fld).set_value(value)
+        return value
+    return fill
+
+
 def typed(kind, form, fld, make):
     """fill(): put make(rec, n) into the field and return it."""
     def fill(at, rec, n):
@@ -324,8 +343,8 @@ CASES = [
              "exit_date", "successor", "handed_over", "notes"),
          shows=stored("safeguarding", "notes", by_village=True)),
     Case("presented", PILOT, "presented", latest_mbc, open_pilot,
-         typed("date_input", "presented", "village", lambda r, n: AS_OF - timedelta(days=n)),
-         widget("date_input", "presented", "village"),
+         typed_date("presented", "village", lambda r, n: AS_OF - timedelta(days=n)),
+         optional_date("presented", "village"),
          lambda db, r: row(db, "mbc", r["id"], "presented_village_on",
                            "presented_municipality_on"),
          shows=stored("mbc", "presented_village_on")),
@@ -380,8 +399,8 @@ CASES = [
          shows=const(AS_OF), untouched_refused=True, still_offered=False),
     Case("bkg_group", PILOT, "bkg_group", bkg_records("working_groups", "AND status = 'active'"),
          pilot_then("bkg_group_pick:{vid}"),
-         typed("date_input", "bkg_group", "plan", lambda r, n: AS_OF - timedelta(days=n)),
-         widget("date_input", "bkg_group", "plan"),
+         typed_date("bkg_group", "plan", lambda r, n: AS_OF - timedelta(days=n)),
+         optional_date("bkg_group", "plan"),
          lambda db, r: row(db, "working_groups", r["id"], "status", "willingness", "ability",
                            "plan_presented_on"),
          shows=stored("working_groups", "plan_presented_on")),

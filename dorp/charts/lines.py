@@ -53,6 +53,22 @@ VEGA_LOCALE = {
 }
 
 
+# Dates in charts as in the tables beside them (dorp.i18n.fmt_date, babel's medium date):
+# "2 dec 2026" in Dutch, "Dec 2, 2026" in English. Builders write the neutral "%d-%m-%Y";
+# spec() puts the language's format in its place.
+NEUTRAL_DATE = "%d-%m-%Y"
+DATE_FORMAT = {"nl": "%-d %b %Y", "en": "%b %-d, %Y"}
+
+
+def _dated(node, fmt: str):
+    if isinstance(node, dict):
+        return {k: (fmt if k == "format" and v == NEUTRAL_DATE else _dated(v, fmt))
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_dated(v, fmt) for v in node]
+    return node
+
+
 def spec(chart: alt.TopLevelMixin, lang: str = i18n.DEFAULT_LANG) -> dict:
     """The chart as a validated Vega-Lite dict, for pages that cache the spec and show it with
     st.vega_lite_chart. DataFrame data (e.g. charts.pipeline) is inlined first; Altair's
@@ -67,6 +83,7 @@ def spec(chart: alt.TopLevelMixin, lang: str = i18n.DEFAULT_LANG) -> dict:
     view.pop("continuousHeight", None)
     if "config" in d and not d["config"].get("view", True):
         d["config"].pop("view")
+    d = _dated(d, DATE_FORMAT.get(lang, DATE_FORMAT[i18n.DEFAULT_LANG]))
     if lang in VEGA_LOCALE:
         d.setdefault("config", {})["locale"] = VEGA_LOCALE[lang]
     if d.get("config") == {}:

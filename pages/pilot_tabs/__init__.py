@@ -38,13 +38,13 @@ def t(key: str, **kw) -> str:
 def score_box(label: str, key: str, value=None):
     options = [None, *SCORES]
     return st.selectbox(label, options, index=options.index(value), key=key,
-                        format_func={v: t("steps.choose") if v is None else str(v)
+                        placeholder=t("steps.choose"), format_func={v: t("steps.choose") if v is None else str(v)
                                      for v in options}.get)
 
 
 def choice(label: str, kind: str, codes, key: str, empty: bool = False, index: int | None = 0):
     options = ([None] if empty else []) + list(codes)
-    return st.selectbox(label, options, key=key, index=index,
+    return st.selectbox(label, options, key=key, index=index, placeholder=t("steps.choose"),
                         format_func={c: t("steps.choose") if c is None else ui.label(kind, c)
                                      for c in options}.get)
 
