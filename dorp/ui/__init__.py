@@ -142,6 +142,12 @@ def dashes(frame):
     return out
 
 
+def link(page: str, label: str, query_params: dict | None = None, where=None) -> None:
+    """A link to another page of the app that reads as a link (blue, with an arrow), not as
+    grey text: st.page_link draws its label as markdown in the body colour."""
+    (where or st).page_link(page, label=f":blue[{label} →]", query_params=query_params)
+
+
 def language_switch() -> None:
     st.sidebar.radio(
         "Taal / Language", options=list(i18n.LANGS), key="lang", horizontal=True,
