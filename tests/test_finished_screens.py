@@ -139,3 +139,32 @@ def test_the_walker_finds_what_it_looks_for(app_as, demo_db):
     assert "date_input 'Datum' is empty" in found
     assert "shows 'no go'" in found
     assert re.search(r"a table shows '(None|nan)'", found)   # None arrives as NaN via Arrow
+
+
+def test_village_names_on_the_map_do_not_cover_each_other():
+    """The demo's villages (Gendringen and Dinxperlo, Winssen and Ewijk lie close together):
+    no two name boxes overlap, estimated as the chart draws them."""
+    import math
+    from dorp.charts import lines as lc
+    from dorp.demo import VILLAGES
+    pts = pd.DataFrame([{"village": v, "lat": lat, "lon": lon}
+                        for v, _m, _c, _p, lat, lon in VILLAGES])
+    places = lc.label_places(pts)
+    lat0 = math.radians(pts.lat.mean())
+    span = max(pts.lat.max() - pts.lat.min(), (pts.lon.max() - pts.lon.min()) * math.cos(lat0) / 1.6)
+    ppd = (lc.MAP_HEIGHT - 40) / span
+    boxes = []
+    for (_, r), (_, p) in zip(pts.iterrows(), places.iterrows()):
+        x, y = p.label_lon * ppd * math.cos(lat0), -p.label_lat * ppd
+        w = len(r.village) * lc.CHAR_PX
+        boxes.append((r.village, x - w / 2, y - lc.LINE_PX / 2, x + w / 2, y + lc.LINE_PX / 2))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = min(a[3], b[3]) > max(a[1], b[1]) and min(a[4], b[4]) > max(a[2], b[2])
+            assert not overlap, (a[0], b[0])
+    # and a naive placement (every name above its dot) would have overlapped
+    naive = [(v, lon * ppd * math.cos(lat0) - len(v) * lc.CHAR_PX / 2, -lat * ppd - 20,
+              lon * ppd * math.cos(lat0) + len(v) * lc.CHAR_PX / 2, -lat * ppd - 7)
+             for v, lat, lon in zip(pts.village, pts.lat, pts.lon)]
+    assert any(min(a[3], b[3]) > max(a[1], b[1]) and min(a[4], b[4]) > max(a[2], b[2])
+               for i, a in enumerate(naive) for b in naive[i + 1:])
