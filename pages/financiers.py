@@ -13,7 +13,7 @@ db = ui.db()
 today = ui.today()
 lang = ui.lang()
 
-st.title(ui.t("funder.title"))
+heading = st.empty()   # the title follows the chosen pilot (filled in once it is chosen)
 ui.demo_banner(db, user)
 st.caption(ui.t("funder.intro"))
 
@@ -34,6 +34,8 @@ village_id = c3.selectbox(ui.t("funder.village"), [None, *names], key="funder_vi
                           placeholder=ui.t("funder.all_villages"),
                           format_func=lambda v: ui.t("funder.all_villages") if v is None else names[v])
 
+heading.title(ui.t("funder.title_village", village=names[village_id]) if village_id is not None
+              else ui.t("funder.title"))
 view = funder.view(db, user, period, today, village_id)
 
 
@@ -84,9 +86,12 @@ left, right = st.columns(2)
 with left:
     lt = view.line_table(lang)
     st.dataframe(lt, hide_index=True, width="stretch",
-                 column_config={"line": st.column_config.TextColumn(ui.t("funder.col_line"), width="medium"),
-                                **{str(k): st.column_config.TextColumn(str(k), width=40) for k in range(1, 6)},
-                                "mean": ui.t("funder.col_mean")})
+                  column_config={"line": st.column_config.TextColumn(ui.t("funder.col_line"), width=170),
+                                **{str(k): st.column_config.TextColumn(
+                                    str(k), width=40, help=ui.t("funder.col_score_help", score=k))
+                                   for k in range(1, 6)},
+                                "mean": st.column_config.TextColumn(ui.t("funder.col_mean"),
+                                                                    width=100)})
 with right:
     bs = view.budget_by_source
     st.dataframe(
@@ -98,9 +103,14 @@ with right:
             budget_share=bs["budget_share"].map(lambda x: i18n.fmt_percent(x, lang)),
         ),
         hide_index=True, width="stretch",
-        column_config={"source": ui.t("funder.col_source"), "budgeted": ui.t("funder.col_budgeted"),
-                       "spent": ui.t("funder.col_spent"), "spent_share": ui.t("funder.col_spent_share"),
-                       "budget_share": ui.t("funder.col_budget_share")})
+        column_config={
+            "source": st.column_config.TextColumn(ui.t("funder.col_source"), width=110),
+            "budgeted": st.column_config.TextColumn(ui.t("funder.col_budgeted"), width=100),
+            "spent": st.column_config.TextColumn(ui.t("funder.col_spent"), width=100),
+            "spent_share": st.column_config.TextColumn(ui.t("funder.col_spent_share"), width=100),
+            "budget_share": st.column_config.TextColumn(ui.t("funder.col_budget_share_short"),
+                                                        help=ui.t("funder.col_budget_share"),
+                                                        width=100)})
 
 st.subheader(ui.t("funder.milestones"))
 ms = view.milestones

@@ -168,3 +168,33 @@ def test_village_names_on_the_map_do_not_cover_each_other():
              for v, lat, lon in zip(pts.village, pts.lat, pts.lon)]
     assert any(min(a[3], b[3]) > max(a[1], b[1]) and min(a[4], b[4]) > max(a[2], b[2])
                for i, a in enumerate(naive) for b in naive[i + 1:])
+
+
+def test_excel_summary_has_numbers_as_numbers_and_dates_without_a_time(demo_db):
+    import io
+    from datetime import date, datetime
+    from openpyxl import load_workbook
+    from dorp import report
+    from tests.test_report_pdf import _view
+    wb = load_workbook(io.BytesIO(report.build_xlsx(_view(demo_db))))
+    shares = [r[3:5] for r in wb["Begroting per bron"].iter_rows(min_row=2, values_only=True)]
+    assert shares and all(isinstance(x, (int, float)) and 0 <= x <= 1.5 for row in shares for x in row)
+    pct = wb["Begroting per bron"]["D2"]
+    assert pct.number_format == "0%"
+    dated = [c for ws in wb.worksheets for row in ws.iter_rows(min_row=2) for c in row
+             if isinstance(c.value, (date, datetime))]
+    assert dated, "no date cells"
+    assert all(c.number_format == "d mmm yyyy" for c in dated)
+    assert all(c.value.time() == datetime.min.time() if isinstance(c.value, datetime) else True
+               for c in dated)
+    counts = [c.value for row in wb["Pilots per stap"].iter_rows(min_row=2) for c in row[1:]]
+    assert counts and all(isinstance(v, int) or v == "<5" for v in counts), counts
+
+
+def test_funder_heading_follows_the_chosen_pilot(app_as, demo_db):
+    at = app_as(FUNDER, page="pages/financiers.py")
+    assert at.title[0].value == "Voortgang voor financiers"
+    vid = demo_db.scalar("SELECT id FROM villages WHERE name = 'Vorden'")
+    at.selectbox(key="funder_village").set_value(vid).run()
+    assert not at.exception
+    assert at.title[0].value == "Voortgang voor financiers · Vorden"
