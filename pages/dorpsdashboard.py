@@ -32,6 +32,10 @@ if len(options) > 1:
 st.query_params["village_id"] = str(village_id)
 printing = top_right.toggle(ui.t("dashboard.print"), key="dd_print")
 top_right.caption(ui.t("dashboard.print_help"))
+if printing:
+    # Streamlit's own print style leaves a collapsed sidebar out of the printout (no CSS of
+    # ours: the app ships no raw HTML); the toggle collapses it.
+    st.set_page_config(initial_sidebar_state="collapsed")
 
 v = ui.cached(("dd.village", village_id), lambda: dashboard.village(db, user, village_id, today))
 f = v.facts

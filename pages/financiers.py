@@ -58,9 +58,10 @@ d2.download_button(ui.t("funder.download_xlsx"), data=lambda: report.build_xlsx(
 # Summary figures.
 st.subheader(ui.t("funder.summary"))
 rows = view.summary_rows(lang)
-for start in range(0, len(rows), 4):
-    cols = st.columns(4)
-    for col, (label, value) in zip(cols, rows[start:start + 4]):
+PER_ROW = 3   # long labels ("Burgerkrachtgenerator: actieve werkgroepen") stay whole
+for start in range(0, len(rows), PER_ROW):
+    cols = st.columns(PER_ROW)
+    for col, (label, value) in zip(cols, rows[start:start + PER_ROW]):
         col.metric(label, value)
 
 left, right = st.columns(2)
@@ -82,11 +83,12 @@ with right:
     st.caption(ui.t("funder.budget_caption", date=cutoff))
     chart("budget", lambda: charts.budget(view.budget_by_source, lang))
 
-left, right = st.columns(2)
+# The two tables one under the other, each the full width: no header or line name cut off.
+left, right = st.container(), st.container()
 with left:
     lt = view.line_table(lang)
     st.dataframe(lt, hide_index=True, width="stretch",
-                  column_config={"line": st.column_config.TextColumn(ui.t("funder.col_line"), width=170),
+                  column_config={"line": st.column_config.TextColumn(ui.t("funder.col_line"), width=220),
                                 **{str(k): st.column_config.TextColumn(
                                     str(k), width=40, help=ui.t("funder.col_score_help", score=k))
                                    for k in range(1, 6)},

@@ -58,9 +58,15 @@ else:
         fm.err("scores")
         for line in LINES:
             st.markdown(f"**{ui.label('line', line)}**")
-            st.selectbox(ui.t("lines.score"), [None, *SCORES], format_func=score_label(line),
-                         key=fm.key(f"{line}.score"))
-            fm.err(f"{line}.score")
+            pick, guide = st.columns([2, 3])
+            with pick:
+                st.selectbox(ui.t("lines.score"), [None, *SCORES], format_func=score_label(line),
+                             key=fm.key(f"{line}.score"), placeholder=ui.t("lines.not_scored"))
+                fm.err(f"{line}.score")
+            with guide:   # the score guide beside the choice, not under the save button
+                with st.expander(ui.t("lines.meaning_of", line=ui.label("line", line))):
+                    for level in SCORES:
+                        st.markdown(f"**{level}** – {ui.md(lines.level_text(line, level, lang))}")
             c1, c2, c3 = st.columns([3, 2, 1])
             with c1:
                 st.text_area(ui.t("lines.note"), key=fm.key(f"{line}.note"), height=68)
@@ -77,11 +83,6 @@ else:
                                                  moment_entries(x), today, lang),
                   success=ui.t("lines.saved"), type="primary")
 
-with st.expander(ui.t("lines.meaning")):
-    for line in LINES:
-        st.markdown(f"**{ui.label('line', line)}**")
-        for s in SCORES:
-            st.markdown(f"{s}. {lines.level_text(line, s, lang)}")
 
 # --- earlier scores --------------------------------------------------------------------------------
 st.subheader(ui.t("lines.history"))

@@ -151,10 +151,16 @@ class Form:
                         key=self.key(field + "_none"))
 
     def err(self, field: str) -> None:
-        """The server's message for `field`, right under it (after a refused save)."""
+        """The server's message for `field`, right under it (after a refused save); a question
+        about this field (NeedsConfirm(field=...)) is asked here too, with its checkbox."""
         if self._outcome and self._outcome[0] == "invalid" and field in self._outcome[1]:
             st.error(self._outcome[1][field])
             self._inline.add(field)
+        if self._outcome and self._outcome[0] == "confirm" and len(self._outcome) > 3 \
+                and self._outcome[2] == field and "__confirm" not in self._inline:
+            st.warning(self._outcome[1])
+            st.checkbox(_t("app.confirm_save"), key=self.key("__confirm"))
+            self._inline.add("__confirm")
 
     def submit(self, label: str, save: Callable[[dict, Any], Any],
                success: str | Callable[[Any], str] | None = None,
@@ -167,7 +173,7 @@ class Form:
             for field, message in self._outcome[1].items():
                 if field not in self._inline:
                     st.error(message)
-        if kind == "confirm":
+        if kind == "confirm" and "__confirm" not in self._inline:
             st.warning(self._outcome[1])
             st.checkbox(_t("app.confirm_save"), key=self.key("__confirm"))
         st.form_submit_button(label, key=self.key("__submit"), type=type, disabled=disabled,
@@ -260,7 +266,7 @@ def run(action: Callable[[], Any],
     except StaleVersion as e:
         return ("stale", str(e), e.current_version, e.record_id), False
     except NeedsConfirm as e:
-        return ("confirm", str(e)), False
+        return ("confirm", str(e), getattr(e, "field", None)), False
     except AccessDenied as e:
         return ("denied", str(e)), False
     _after_write()

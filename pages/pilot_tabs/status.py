@@ -15,12 +15,15 @@ from pages.pilot_tabs import View, t, table
 def render(v: View) -> None:
     f, today = v.f, v.today
     stage = rules.current_stage(f)
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("pilot.stage"), ui.label("step", stage))
-    c2.metric(t("pilot.status"), ui.label("status", f.status))
-    c3.metric(t("pilot.verdict"), ui.label("verdict_short", f.verdict))
+    # Facts as label and text, not st.metric: a metric cuts a longer value off
+    # ("Nog niet be…"); text wraps.
     adv = f.advised_mode
-    c4.metric(t("pilot.advised_mode"), ui.label("mode", adv) if adv else "–")
+    for col, label, value in zip(st.columns(4), (
+            t("pilot.stage"), t("pilot.status"), t("pilot.verdict"), t("pilot.advised_mode")), (
+            ui.label("step", stage), ui.label("status", f.status),
+            ui.label("verdict_short", f.verdict), ui.label("mode", adv) if adv else "–")):
+        col.caption(label)
+        col.markdown(f"**{ui.md(value)}**")
     _judged(f, stage)
 
     st.subheader(t("pilot.alerts"))

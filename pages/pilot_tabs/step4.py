@@ -26,9 +26,12 @@ def _modes(v: View) -> None:
     adv = f.advised_mode
     in_use = f.modes
     c1, c2 = st.columns(2)
-    c1.metric(t("steps.advised_short"), ui.label("mode", adv) if adv else "–")
-    c2.metric(t("steps.modes_in_use"),
-              ", ".join(ui.label("mode", m) for m in in_use) if in_use else "–")
+    # label and text (wraps), not st.metric (cuts "Motiveren, Ondersteunen" off)
+    for col, label, value in ((c1, t("steps.advised_short"), ui.label("mode", adv) if adv else "–"),
+                              (c2, t("steps.modes_in_use"), ", ".join(
+                                  ui.label("mode", m) for m in in_use) if in_use else "–")):
+        col.caption(label)
+        col.markdown(f"**{ui.md(value)}**")
     if adv and in_use and adv not in {MODE_ADVICE.get(m, m) for m in in_use}:
         st.info(t("steps.mode_differs", mode=ui.label("mode", adv)))
     if adv == "none":   # the advice leaves the choice between niets doen and zelf doen open
