@@ -253,7 +253,7 @@ def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
                 t["partners"].append({"village": p.village, "partner_type": ptype,
                                       "name": f"{ptype.capitalize()} {p.village}", "formal": formal})
         if p.step >= 3:
-            moves.append((2, 3, "active", "active", min(_month(s, 3), end), "mBc is go en gepresenteerd"))
+            moves.append((2, 3, "active", "active", min(_month(s, 3), end), "mBc kansrijk en gepresenteerd"))
             for party in p.members:
                 role, org = ROLE[party]
                 nm = next(people)
