@@ -59,6 +59,7 @@ README_SHOTS := overzicht-dashboard stap-2-mbc dorpsdashboard-laren financiers f
 screenshots:
 	mkdir -p docs/screenshots
 	for s in $(README_SHOTS); do cp tests/artifacts/$$s.png docs/screenshots/; done
+	cp tests/artifacts/pagina-*.png docs/screenshots/
 	cp tests/artifacts/rapport-pagina-01.png docs/screenshots/rapport-voorblad.png
 	cp tests/artifacts/rapport-pagina-02.png docs/screenshots/rapport-samenvatting.png
 

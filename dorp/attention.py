@@ -229,3 +229,39 @@ def ranked(pilots: pd.DataFrame, facts: dict, today: date, latest: pd.DataFrame 
         if limit is not None and len(out) >= limit:
             break
     return out
+
+
+def dissatisfied_since(meetings) -> list[tuple[str, int, object]]:
+    """(party, its score at the latest meeting, the date of the first meeting of the run in
+    which it has been dissatisfied since) for each party that scored 2 or lower at the latest
+    steering meeting (`meetings`: held_on and both satisfactions, in date order). Stap 3:
+    "Het slaagt pas als zowel gemeente als gemeenschap tevreden zijn"."""
+    if meetings is None or len(meetings) == 0:
+        return []
+    rows = list(zip(meetings["held_on"], meetings["municipality_satisfaction"],
+                    meetings["community_satisfaction"]))
+    out = []
+    for i, party in ((1, "municipality"), (2, "community")):
+        def score(r):
+            v = r[i]
+            return None if v is None or v != v else int(v)
+        if not rules.dissatisfied(score(rows[-1])):
+            continue
+        since = rows[-1][0]
+        for r in reversed(rows[:-1]):
+            if not rules.dissatisfied(score(r)):
+                break
+            since = r[0]
+        out.append((party, score(rows[-1]), since))
+    return out
+
+
+def dissatisfied_text(meetings, lang: str) -> list[str]:
+    """Plain Dutch: who is dissatisfied, how much, and since which meeting."""
+    out = []
+    for party, score, since in dissatisfied_since(meetings):
+        out.append(i18n.t("dashboard.dissatisfied_since", lang,
+                          who=i18n.label("party", party, lang), score=score,
+                          date=i18n.fmt_date(since.date() if hasattr(since, "date") else since,
+                                             lang)))
+    return out

@@ -99,6 +99,68 @@ INITIATIVES = [("Samen eten in het dorpshuis", "exploitation"), ("Vervoer op maa
                ("Koffieochtend", "decay")]
 
 
+# What steering groups decide and discuss, in the order a pilot goes through it (first
+# meetings: getting started; later: working groups, money, safeguarding). Each village walks
+# its own way through these lists (an offset per village), so no two read the same.
+DECISIONS = [
+    "Stuurgroep stelt de werkafspraken vast: elke twee maanden bijeen, voorzitter vanuit de dorpsraad.",
+    "Bewonersavond in het dorpshuis organiseren om de uitkomsten van de mBc te delen.",
+    "Gemeente stelt € 5.000 startbudget beschikbaar voor de eerste initiatieven.",
+    "Werkgroep vervoer mag een proef van drie maanden doen met vrijwillige chauffeurs.",
+    "Huisarts en wijkverpleging schuiven voortaan één keer per kwartaal aan.",
+    "Besloten een dorpsondersteuner te werven voor 12 uur per week (kosten gedeeld met de gemeente).",
+    "Koffieochtend verhuist naar de bibliotheek; daar is het toegankelijker voor rollators.",
+    "Enquête onder 75-plussers uitzetten via de scouting (huis-aan-huis).",
+    "Klussendienst krijgt een vaste plek in de schuur van de kerk.",
+    "Samenwerking met de woningcorporatie over aanpasbare seniorenwoningen verkennen.",
+    "Evaluatie na een jaar: doorgaan, met meer aandacht voor jongere vrijwilligers.",
+    "Overdracht voorbereiden: de dorpsraad neemt de coördinatie over van Spectrum.",
+]
+NOTES = [
+    "Goede sfeer; de wethouder was er zelf bij. Zorg over het aantal vrijwilligers blijft.",
+    "Discussie over wie het budget beheert; afgesproken dat de dorpsraad penningmeester levert.",
+    "De gemeente vindt het tempo hoog; de dorpsgemeenschap wil juist sneller.",
+    "Terugblik op de bewonersavond: 60 bezoekers, veel vragen over vervoer naar het ziekenhuis.",
+    "Wijkverpleegkundige signaleert meer eenzaamheid na de sluiting van de supermarkt.",
+    "Twee nieuwe vrijwilligers gemeld na het artikel in het dorpsblad.",
+    "Onenigheid over de locatie van de ontmoetingsplek; besluit uitgesteld.",
+    "Gemeente meldt dat de subsidieregeling volgend jaar verandert.",
+]
+ACTIONS = [
+    ("Uitnodiging bewonersavond versturen", "Dorpsraad"),
+    ("Verslag delen met de gemeente", "Spectrum"),
+    ("Offerte vragen voor een tweede auto", "Werkgroep vervoer"),
+    ("Vrijwilligersbijeenkomst plannen", "Dorpsondersteuner"),
+    ("Gesprek met de woningcorporatie inplannen", "Gemeente"),
+    ("Artikel voor het dorpsblad schrijven", "Dorpsraad"),
+]
+# Line notes by line and by how the score moved (up, the same, down).
+LINE_NOTES = {
+    "broad_support": ("Meer bezoekers bij de bewonersavond dan vorige keer.",
+                      "Vaste groep van ongeveer veertig betrokken bewoners.",
+                      "Minder opkomst; de trekker van de dorpsraad is vertrokken."),
+    "target_group": ("Ouderen doen zelf mee in de werkgroep ontmoeting.",
+                     "Doelgroep komt wel, maar organiseert nog weinig zelf.",
+                     "Twee ouderen uit de werkgroep gestopt door gezondheid."),
+    "village_strength": ("Verenigingen bieden ruimte en menskracht aan.",
+                         "Dorpshuis en kerk blijven de vaste plekken.",
+                         "Dorpshuis tijdelijk dicht door verbouwing."),
+    "informal_formal": ("Afspraken met de huisarts over doorverwijzen werken.",
+                        "Thuiszorg kent de vrijwilligers, maar er is geen vast overleg.",
+                        "Wisseling van wijkverpleegkundige; contact moet opnieuw opgebouwd."),
+    "safeguarding": ("Stichting in oprichting; bestuur bijna compleet.",
+                     "Nog geen duidelijke opvolger voor Spectrum.",
+                     "Beoogde opvolger trekt zich terug."),
+}
+
+
+def _line_note(line: str, before: int | None, score: int) -> str:
+    up, same, down = LINE_NOTES[line]
+    if before is None or score == before:
+        return same
+    return up if score > before else down
+
+
 MAY_NOT = ("Het plan richt zich nu alleen op leden van de eigen vereniging; andere bewoners "
            "vallen erbuiten. Zo is het niet wenselijk.")
 
@@ -192,7 +254,7 @@ def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
                 t["partners"].append({"village": p.village, "partner_type": ptype,
                                       "name": f"{ptype.capitalize()} {p.village}", "formal": formal})
         if p.step >= 3:
-            moves.append((2, 3, "active", "active", min(_month(s, 3), end), "mBc is go en gepresenteerd"))
+            moves.append((2, 3, "active", "active", min(_month(s, 3), end), "mBc kansrijk en gepresenteerd"))
             for party in p.members:
                 role, org = ROLE[party]
                 nm = next(people)
@@ -204,19 +266,33 @@ def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
             first_meeting = _month(s, 4)
             n = max(len(p.satisfaction), (end - first_meeting).days // 61 + 1)
             sats = [(rnd.choice([3, 4]), rnd.choice([3, 4]))] * (n - len(p.satisfaction)) + p.satisfaction
+            off = PLANS.index(p)   # each village its own way through the lists
             for k, (ms, cs) in enumerate(sats):
                 held = end - timedelta(days=61 * (n - 1 - k))
+                # decisions follow the pilot's course: the first meetings set things up, the
+                # last ones (in step 4) turn to safeguarding
+                stage = k * (len(DECISIONS) - 1) // max(1, n - 1) if p.step >= 4 else min(k, 4)
+                decision = DECISIONS[min(len(DECISIONS) - 1, stage + off % 3) if p.step >= 4
+                                     else min(4, stage + off % 2)]
+                if min(ms, cs) <= 2:
+                    decision = ("Zorgen van " + ("de gemeente" if ms <= 2 else "de dorpsgemeenschap")
+                                + " besproken; extra overleg gepland voor de volgende vergadering.")
                 t["steering_meetings"].append({
                     "village": p.village, "date": held, "municipality_satisfaction": ms,
-                    "community_satisfaction": cs, "decisions": "Werkgroepen gaan door; budget vrijgegeven.",
-                    "notes": "Besproken: voortgang werkgroepen en zorgen over vrijwilligers."})
+                    "community_satisfaction": cs, "decisions": decision,
+                    "notes": NOTES[(k + 3 * off) % len(NOTES)]})
                 if k == len(sats) - 1:
+                    # the first action of every village stays, so a page can always show one
+                    extra = ACTIONS[2 + off % (len(ACTIONS) - 2)]
                     t["actions"].append({"village": p.village, "meeting_date": held,
-                                         "description": "Uitnodiging bewonersavond versturen",
-                                         "who": "Dorpsraad", "due_on": held + timedelta(days=30), "done": False})
+                                         "description": ACTIONS[0][0], "who": ACTIONS[0][1],
+                                         "due_on": held + timedelta(days=30), "done": False})
                     t["actions"].append({"village": p.village, "meeting_date": held,
-                                         "description": "Verslag delen met de gemeente",
-                                         "who": "Spectrum", "due_on": held + timedelta(days=14), "done": True})
+                                         "description": ACTIONS[1][0], "who": ACTIONS[1][1],
+                                         "due_on": held + timedelta(days=14), "done": True})
+                    t["actions"].append({"village": p.village, "meeting_date": held,
+                                         "description": extra[0], "who": extra[1],
+                                         "due_on": held + timedelta(days=45), "done": False})
         if p.step >= 4:
             s4 = min(_month(s, 6), end)
             moves.append((3, 4, "active", "active", s4, "Stuurgroep compleet en tevreden"))
@@ -233,7 +309,8 @@ def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
                 for k, sc in enumerate(scores):
                     on = end - timedelta(days=30 * (months - 1 - k))
                     t["line_scores"].append({"village": p.village, "line": ln, "date": on, "score": sc,
-                                             "note": "Maandelijkse meting", "source": "professionals"})
+                                             "note": _line_note(ln, scores[k - 1] if k else None, sc),
+                                             "source": "professionals"})
             for name, phase in rnd.sample(INITIATIVES, 3):
                 # Every initiative starts as an idea; the others moved on later (2.4: the
                 # phases are kept with their dates, "niet-lineair").

@@ -300,7 +300,7 @@ def build(n: int, today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
     mv = []
     for to, month_offset, why in ((1, -6, "Gekozen bij de startbijeenkomst"),
                                   (2, -5, "Beide partijen willen"),
-                                  (3, -3, "mBc is go en gepresenteerd"),
+                                  (3, -3, "mBc kansrijk en gepresenteerd"),
                                   (4, -1, "Stuurgroep compleet en tevreden")):
         idx = np.flatnonzero(steps >= to)
         mv.append(pd.DataFrame({

@@ -19,3 +19,7 @@ class Invalid(ValueError):
 class NeedsConfirm(Exception):
     """A write that is allowed but unusual (a second meeting on the same date): nothing was
     written; the message asks the user to confirm, and the write is repeated confirmed."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field   # the form field the question is about (asked right there)

@@ -53,8 +53,10 @@ def label(kind: str, code, lang: str = DEFAULT_LANG) -> str:
 
 
 def fmt_date(d: date | datetime | None, lang: str = DEFAULT_LANG, fmt: str = "medium") -> str:
-    if d is None or (isinstance(d, float)):
+    if d is None or (isinstance(d, float)) or d != d:   # None, NaN, NaT
         return "–"
+    if isinstance(d, datetime) and (d.hour, d.minute, d.second, d.microsecond) == (0, 0, 0, 0):
+        d = d.date()   # a day stored as a timestamp (a DataFrame's datetime64): no "00:00"
     if isinstance(d, datetime):
         return format_datetime(d, "d MMM y HH:mm", locale=LOCALES[lang])
     return format_date(d, fmt, locale=LOCALES[lang])

@@ -36,8 +36,9 @@ class GateUnmet(Invalid):
         self.stage, self.missing = stage, list(missing)
         items = "; ".join(i18n.label("gate", m, "nl") for m in missing)
         super().__init__({"move": f"Niet verplaatst naar {i18n.label('step_long', stage, 'nl')}. "
-                                  f"Nog niet vervuld: {items}. Een programmaleider kan dit "
-                                  "overrulen met een geschreven reden."})
+                                  f"Nog niet vervuld: {items}. Een programmaleider kan de pilot "
+                                  "als uitzondering toch verplaatsen, met een geschreven "
+                                  "reden."})
 
 
 def available(f: rules.PilotFacts) -> list[str]:
@@ -65,7 +66,7 @@ def plan(f: rules.PilotFacts, action: str, reason: str | None = None,
         if missing and not override:
             raise GateUnmet(nxt, missing)
         if override and short:
-            raise Invalid({"reason": "Een override vraagt een geschreven reden "
+            raise Invalid({"reason": "Verplaatsen als uitzondering vraagt een geschreven reden "
                                      f"(minstens {MIN_REASON} tekens)."})
         if nxt == "completed":
             if short:

@@ -12,6 +12,7 @@ licence: no system font, no download, no second PDF library for its font files).
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -254,7 +255,42 @@ def build_xlsx(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> bytes:
                     for row in ws.iter_rows(min_row=start + 2, min_col=j, max_col=j):
                         for cell in row:
                             cell.number_format = '€ #,##0.00'
+            if key != "report.sheet_summary":   # the summary is a list of labelled texts
+                _typed_cells(ws, start + 2, lang)
     return buf.getvalue()
+
+
+_PERCENT = re.compile(r"^\s*(-?[\d.,]+)\s*%\s*$")
+_NUMBER = re.compile(r"^-?[\d.,]+$")
+
+
+def _typed_cells(ws, first_row: int, lang: str) -> None:
+    """Cells as Excel types (issue 17): a shown number ("12", "1.234", "45%") becomes a
+    number with a number format, a date or timestamp a date shown as "2 dec 2026" (no time).
+    A suppressed count ("<5") and "–" stay text."""
+    from datetime import date as _date, datetime as _datetime
+    from babel.numbers import NumberFormatError, parse_decimal
+    locale = i18n.LOCALES[lang]
+    for row in ws.iter_rows(min_row=first_row):
+        for cell in row:
+            v = cell.value
+            if isinstance(v, (_datetime, pd.Timestamp)):
+                cell.value = v.date() if hasattr(v, "date") else v
+                cell.number_format = "d mmm yyyy"
+            elif isinstance(v, _date):
+                cell.number_format = "d mmm yyyy"
+            elif isinstance(v, str):
+                m = _PERCENT.match(v)
+                try:
+                    if m:
+                        cell.value = float(parse_decimal(m.group(1), locale=locale)) / 100
+                        cell.number_format = "0%"
+                    elif _NUMBER.match(v) and any(ch.isdigit() for ch in v):
+                        n = parse_decimal(v, locale=locale)
+                        cell.value = int(n) if n == int(n) else float(n)
+                        cell.number_format = "#,##0" if n == int(n) else "#,##0.0"
+                except (NumberFormatError, ValueError):
+                    pass
 
 
 # --- PDF --------------------------------------------------------------------------------------

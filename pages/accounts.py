@@ -69,7 +69,8 @@ with tab_list:
             with fm:
                 st.markdown(f"**{ui.t('accounts.reset')}**")
                 st.text_input(ui.t("accounts.new_password"), type="password",
-                              help=ui.t("accounts.password_rules"), key=fm.key("pw1"))
+                              key=fm.key("pw1"))
+                st.caption(ui.t("accounts.password_rules"))
                 fm.err("password")
                 st.text_input(ui.t("accounts.repeat_password"), type="password",
                               key=fm.key("pw2"))
@@ -92,10 +93,12 @@ with tab_new:
                      key=fm.key("role"))
         fm.err("role")
         st.multiselect(ui.t("accounts.villages"), users.village_names(db, user),
-                       help=ui.t("accounts.villages_help"), key=fm.key("villages"))
+                       placeholder=ui.t("accounts.villages_placeholder"), key=fm.key("villages"))
+        st.caption(ui.t("accounts.villages_help"))
         fm.err("villages")
         st.text_input(ui.t("accounts.password"), type="password",
-                      help=ui.t("accounts.password_rules"), key=fm.key("pw1"))
+                      key=fm.key("pw1"))
+        st.caption(ui.t("accounts.password_rules"))
         fm.err("password")
         st.text_input(ui.t("accounts.repeat_password"), type="password", key=fm.key("pw2"))
         fm.err("pw2")

@@ -98,12 +98,13 @@ def line_fields(fm: ui.Form, current: dict | None = None) -> None:
     c1, c2 = st.columns(2)
     with c1:
         st.text_input(ui.t("budget.budgeted"), value=amount_text(current.get("budgeted")),
-                      help=ui.t("budget.amount_help"), key=fm.key("budgeted"))
+                      key=fm.key("budgeted"))
         fm.err("budgeted")
     with c2:
         st.text_input(ui.t("budget.spent"), value=amount_text(current.get("spent")),
-                      help=ui.t("budget.amount_help"), key=fm.key("spent"))
+                      key=fm.key("spent"))
         fm.err("spent")
+    st.caption(ui.t("budget.amount_help"))
 
 
 def line_values(x: dict) -> dict:

@@ -8,6 +8,8 @@ import streamlit as st
 from dorp import attention, rules, ui
 from dorp.charts import lines as line_charts
 from dorp.repo import dashboard
+from dorp.access import can
+from pages.pilot_tabs import View, meeting_reports, step3
 from pages.pilot_tabs import burgerkracht as bkg_section
 
 user = ui.guard("view_village_any")
@@ -28,12 +30,17 @@ if len(options) > 1:
                                     index=list(options).index(village_id),
                                     format_func=options.get, key="dd_village")
 st.query_params["village_id"] = str(village_id)
-printing = top_right.toggle(ui.t("dashboard.print"), key="dd_print",
-                            help=ui.t("dashboard.print_help"))
+printing = top_right.toggle(ui.t("dashboard.print"), key="dd_print")
+top_right.caption(ui.t("dashboard.print_help"))
+if printing:
+    # Streamlit's own print style leaves a collapsed sidebar out of the printout (no CSS of
+    # ours: the app ships no raw HTML); the toggle collapses it.
+    st.set_page_config(initial_sidebar_state="collapsed")
 
 v = ui.cached(("dd.village", village_id), lambda: dashboard.village(db, user, village_id, today))
 f = v.facts
 ui.log_read(user, village_id)  # this page shows names and notes of the pilot
+may_meet = can(user, "add_meeting", village_id)
 st.title(ui.t("dashboard.heading", village=f.village, municipality=f.municipality))
 st.caption(ui.t("dashboard.as_of", date=ui.fmt_date(today), status=ui.label("status", f.status),
                 started=ui.fmt_date(f.started_on)))
@@ -67,12 +74,15 @@ with left:
     st.markdown(f"**{ui.label('step_long', rules.current_stage(f))}**")
     if nxt is not None:
         missing = rules.next_missing(f)
+        done = nxt == "completed"   # not "klaar voor Afgerond: borging geregeld"
         if missing:
-            st.markdown(ui.t("dashboard.missing_for", step=ui.label("step_long", nxt)))
+            st.markdown(ui.t("dashboard.missing_complete") if done else
+                        ui.t("dashboard.missing_for", step=ui.label("step_long", nxt)))
             for m in missing:
                 st.markdown(f"- {ui.label('gate', m)}")
         else:
-            st.success(ui.t("dashboard.ready_for", step=ui.label("step_long", nxt)))
+            st.success(ui.t("dashboard.ready_complete") if done else
+                       ui.t("dashboard.ready_for", step=ui.label("step_long", nxt)))
 with right:
     found = attention.causes(village_id, f, today, v.latest, lang)
     if found:
@@ -87,7 +97,7 @@ with right:
 st.header(ui.t("dashboard.lines"))
 if v.scores.empty:
     st.info(ui.t("dashboard.lines_empty"))
-    st.page_link("pages/metingen.py", label=ui.t("dashboard.add_first"),
+    ui.link("pages/metingen.py", ui.t("dashboard.add_first"),
                  query_params={"village_id": str(village_id)})
 else:
     left, right = pair()
@@ -105,7 +115,7 @@ else:
     st.markdown(f"**{ui.t('dashboard.lines_over_time')}**")
     chart("over_time", lambda: line_charts.lines_over_time(v.scores, lang))
     if not printing:
-        st.page_link("pages/metingen.py", label=ui.t("dashboard.add_scores"),
+        ui.link("pages/metingen.py", ui.t("dashboard.add_scores"),
                      query_params={"village_id": str(village_id)})
 
 # --- 3. steering group: satisfaction, decisions, open actions --------------------------------------
@@ -117,6 +127,8 @@ with left:
         st.info(ui.t("dashboard.satisfaction_empty"))
     else:
         chart("satisfaction", lambda: line_charts.satisfaction(v.meetings, lang))
+        for sentence in attention.dissatisfied_text(v.meetings, lang):
+            st.warning(sentence)
 with right:
     st.markdown(f"**{ui.t('dashboard.decisions')}**")
     decided = v.meetings.dropna(subset=["decisions"]).tail(3).iloc[::-1]
@@ -124,6 +136,9 @@ with right:
         st.info(ui.t("dashboard.decisions_empty"))
     for m in decided.itertuples():
         st.markdown(f"- **{ui.fmt_date(m.held_on)}**: {ui.md(m.decisions)}")
+    if not v.meetings.empty and not printing:
+        with st.expander(ui.t("dashboard.all_meetings")):
+            meeting_reports(v.meetings)
 st.markdown(f"**{ui.t('dashboard.actions')}**")
 if v.actions.empty:
     st.info(ui.t("dashboard.actions_empty"))
@@ -137,6 +152,18 @@ else:
     table(acts, {"description": ui.t("dashboard.action"), "who": ui.t("dashboard.who"),
                  "due_on": ui.t("dashboard.due"), "late": ui.t("dashboard.late_col"),
                  "meeting_on": ui.t("dashboard.meeting")})
+
+# Tonight's meeting and its actions, recorded here by the steering group (and the lead), with
+# the same forms as on the pilot page (step 3).
+if may_meet and not printing:
+    view = View(db=db, user=user, today=today, lang=lang, village_id=village_id, f=f,
+                lead=can(user, "edit_village", village_id), may_meet=True, may_move=False)
+    left, right = st.columns(2)
+    with left:
+        with st.expander(ui.t("dashboard.record_meeting"), expanded=v.meetings.empty):
+            step3.meeting_form(view)
+    with right:
+        step3.action_form(view, v.meetings)
 
 # --- 4. working modes --------------------------------------------------------------------------------
 st.header(ui.t("dashboard.modes"))

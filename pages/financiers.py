@@ -13,7 +13,7 @@ db = ui.db()
 today = ui.today()
 lang = ui.lang()
 
-st.title(ui.t("funder.title"))
+heading = st.empty()   # the title follows the chosen pilot (filled in once it is chosen)
 ui.demo_banner(db, user)
 st.caption(ui.t("funder.intro"))
 
@@ -31,8 +31,11 @@ period = c2.selectbox(ui.t("funder.period"), options, key=f"funder_period_{kind}
                       format_func=lambda p: funder.period_label(p, lang))
 names = funder.villages(db, user)
 village_id = c3.selectbox(ui.t("funder.village"), [None, *names], key="funder_village",
+                          placeholder=ui.t("funder.all_villages"),
                           format_func=lambda v: ui.t("funder.all_villages") if v is None else names[v])
 
+heading.title(ui.t("funder.title_village", village=names[village_id]) if village_id is not None
+              else ui.t("funder.title"))
 view = funder.view(db, user, period, today, village_id)
 
 
@@ -72,9 +75,10 @@ with st.container(border=True):
 # Summary figures.
 st.subheader(ui.t("funder.summary"))
 rows = view.summary_rows(lang)
-for start in range(0, len(rows), 4):
-    cols = st.columns(4)
-    for col, (label, value) in zip(cols, rows[start:start + 4]):
+PER_ROW = 3   # long labels ("Burgerkrachtgenerator: actieve werkgroepen") stay whole
+for start in range(0, len(rows), PER_ROW):
+    cols = st.columns(PER_ROW)
+    for col, (label, value) in zip(cols, rows[start:start + PER_ROW]):
         col.metric(label, value)
 
 left, right = st.columns(2)
@@ -96,14 +100,18 @@ with right:
     st.caption(ui.t("funder.budget_caption", date=cutoff))
     chart("budget", lambda: charts.budget(view.budget_by_source, lang))
 
-left, _ = st.columns(2)
+# The two tables one under the other, each the full width: no header or line name cut off.
+left, right = st.container(), st.container()
 with left:
     lt = view.line_table(lang)
     st.dataframe(lt, hide_index=True, width="stretch",
-                 column_config={"line": st.column_config.TextColumn(ui.t("funder.col_line"), width="medium"),
-                                **{str(k): st.column_config.TextColumn(str(k), width=40) for k in range(1, 6)},
-                                "mean": ui.t("funder.col_mean")})
-if True:   # the budget per source, period and cumulative: the whole width (seven columns)
+                  column_config={"line": st.column_config.TextColumn(ui.t("funder.col_line"), width=220),
+                                **{str(k): st.column_config.TextColumn(
+                                    str(k), width=40, help=ui.t("funder.col_score_help", score=k))
+                                   for k in range(1, 6)},
+                                "mean": st.column_config.TextColumn(ui.t("funder.col_mean"),
+                                                                    width=100)})
+with right:
     bs = view.budget_by_source
     money = lambda x: i18n.fmt_money(x, lang)  # noqa: E731
     st.markdown(f"**{ui.t('funder.budget')}**")
@@ -119,12 +127,16 @@ if True:   # the budget per source, period and cumulative: the whole width (seve
         )[["source", "budgeted_period", "spent_period", "budgeted", "spent", "spent_share",
            "budget_share"]],
         hide_index=True, width="stretch",
-        column_config={"source": ui.t("funder.col_source"),
-                       "budgeted_period": ui.t("funder.col_budgeted_period"),
-                       "spent_period": ui.t("funder.col_spent_period"),
-                       "budgeted": ui.t("funder.col_budgeted"),
-                       "spent": ui.t("funder.col_spent"), "spent_share": ui.t("funder.col_spent_share"),
-                       "budget_share": ui.t("funder.col_budget_share")})
+        column_config={
+            "source": st.column_config.TextColumn(ui.t("funder.col_source"), width=110),
+            "budgeted_period": st.column_config.TextColumn(ui.t("funder.col_budgeted_period"), width=100),
+            "spent_period": st.column_config.TextColumn(ui.t("funder.col_spent_period"), width=100),
+            "budgeted": st.column_config.TextColumn(ui.t("funder.col_budgeted"), width=100),
+            "spent": st.column_config.TextColumn(ui.t("funder.col_spent"), width=100),
+            "spent_share": st.column_config.TextColumn(ui.t("funder.col_spent_share"), width=100),
+            "budget_share": st.column_config.TextColumn(ui.t("funder.col_budget_share_short"),
+                                                        help=ui.t("funder.col_budget_share"),
+                                                        width=100)})
     st.caption(ui.t("funder.budget_period_caption", start=ui.fmt_date(view.period.start), date=cutoff))
 
 # --- the plan against what happened ----------------------------------------------------------------

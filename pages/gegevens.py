@@ -3,6 +3,7 @@
 Import: upload -> full check (problems as a table, nothing written) or a preview per sheet
 -> confirm -> one all-or-nothing load with a progress bar, after an automatic backup."""
 
+import datetime
 import hashlib
 
 import streamlit as st
@@ -128,9 +129,12 @@ if show_audit:
         opts = audit.choices(db, user)
         every = ui.t("exchange.audit_all")
         f1, f2, f3, f4, f5 = st.columns(5)
-        since = f1.date_input(ui.t("exchange.audit_since"), value=None, key="audit_since",
-                              format="DD-MM-YYYY")
-        until = f2.date_input(ui.t("exchange.audit_until"), value=None, key="audit_until",
+        # Audit times are the real clock (not DORP_TODAY); a picker always shows a date (an
+        # empty one shows Streamlit's English "dd - mm - yyyy").
+        now = datetime.date.today()
+        since = f1.date_input(ui.t("exchange.audit_since"), value=now - datetime.timedelta(days=365),
+                              key="audit_since", format="DD-MM-YYYY")
+        until = f2.date_input(ui.t("exchange.audit_until"), value=now, key="audit_until",
                               format="DD-MM-YYYY")
         who = f3.selectbox(ui.t("exchange.audit_user"), [every, *opts["username"]],
                            key="audit_user")

@@ -58,9 +58,15 @@ else:
         fm.err("scores")
         for line in LINES:
             st.markdown(f"**{ui.label('line', line)}**")
-            st.selectbox(ui.t("lines.score"), [None, *SCORES], format_func=score_label(line),
-                         key=fm.key(f"{line}.score"))
-            fm.err(f"{line}.score")
+            pick, guide = st.columns([2, 3])
+            with pick:
+                st.selectbox(ui.t("lines.score"), [None, *SCORES], format_func=score_label(line),
+                             key=fm.key(f"{line}.score"), placeholder=ui.t("lines.not_scored"))
+                fm.err(f"{line}.score")
+            with guide:   # the score guide beside the choice, not under the save button
+                with st.expander(ui.t("lines.meaning_of", line=ui.label("line", line))):
+                    for level in SCORES:
+                        st.markdown(f"**{level}** – {ui.md(lines.level_text(line, level, lang))}")
             c1, c2, c3 = st.columns([3, 2, 1])
             with c1:
                 st.text_area(ui.t("lines.note"), key=fm.key(f"{line}.note"), height=68)
@@ -77,11 +83,6 @@ else:
                                                  moment_entries(x), today, lang),
                   success=ui.t("lines.saved"), type="primary")
 
-with st.expander(ui.t("lines.meaning")):
-    for line in LINES:
-        st.markdown(f"**{ui.label('line', line)}**")
-        for s in SCORES:
-            st.markdown(f"{s}. {lines.level_text(line, s, lang)}")
 
 # --- earlier scores --------------------------------------------------------------------------------
 st.subheader(ui.t("lines.history"))
@@ -96,19 +97,22 @@ if len(newest) > HISTORY_SHOWN and not st.toggle(ui.t("lines.show_all", n=len(ne
     st.caption(ui.t("lines.shown", shown=HISTORY_SHOWN, n=len(newest)))
     newest = newest.head(HISTORY_SHOWN)
 st.dataframe(
-    newest.assign(
+    ui.dashes(newest.assign(
         scored_on=newest.scored_on.map(ui.fmt_date),
         line=newest.line.map(lambda c: ui.label("line", c)),
-        source=newest.source.map(lambda c: ui.label("source", c) if isinstance(c, str) else ""),
+        source=newest.source.map(lambda c: ui.label("source", c) if isinstance(c, str) else None),
         updated_at=newest.updated_at.map(ui.fmt_date),
-    )[["scored_on", "line", "score", "note", "evidence", "source", "version", "updated_by",
-       "updated_at"]],
+    )[["scored_on", "line", "score", "note", "evidence", "source", "updated_by", "updated_at"]]),
     hide_index=True, width="stretch",
-    column_config={"scored_on": ui.t("lines.date"), "line": ui.t("lines.line"),
-                   "score": ui.t("lines.score"), "note": ui.t("lines.note"),
-                   "evidence": ui.t("lines.evidence"), "source": ui.t("lines.source"),
-                   "version": ui.t("lines.version"), "updated_by": ui.t("lines.changed_by"),
-                   "updated_at": ui.t("lines.changed_at")},
+    column_config={
+        "scored_on": st.column_config.TextColumn(ui.t("lines.date"), width="small"),
+        "line": st.column_config.TextColumn(ui.t("lines.line"), width="medium"),
+        "score": st.column_config.NumberColumn(ui.t("lines.score"), width="small"),
+        "note": st.column_config.TextColumn(ui.t("lines.note"), width="large"),
+        "evidence": st.column_config.TextColumn(ui.t("lines.evidence"), width="medium"),
+        "source": st.column_config.TextColumn(ui.t("lines.source"), width="small"),
+        "updated_by": st.column_config.TextColumn(ui.t("lines.changed_by"), width="medium"),
+        "updated_at": st.column_config.TextColumn(ui.t("lines.changed_at"), width="medium")},
 )
 
 # --- correcting one score --------------------------------------------------------------------------

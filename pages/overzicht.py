@@ -7,7 +7,7 @@ charts are cached as Vega-Lite specs, so a re-run does not rebuild or re-validat
 
 import streamlit as st
 
-from dorp import attention, charts, ui
+from dorp import attention, charts, rules, ui
 from dorp.charts import lines as line_charts
 from dorp.method import STATUSES, STEPS
 from dorp.repo import dashboard
@@ -80,11 +80,11 @@ else:
             for c in item["causes"]:   # each cause once, with the step it belongs to
                 where = f" ({c.step})" if c.step else ""
                 st.markdown(f"**{c.title}**{where}: {ui.md(c.text)}")
-                st.page_link(c.page, label=c.fix, query_params=c.query)
+                ui.link(c.page, c.fix, query_params=c.query)
             l1, l2 = st.columns(2)
-            l1.page_link("pages/pilot.py", label=ui.t("overview.open_pilot"),
+            ui.link("pages/pilot.py", ui.t("overview.open_pilot"), where=l1,
                          query_params={"village_id": str(item["village_id"])})
-            l2.page_link("pages/dorpsdashboard.py", label=ui.t("overview.open_dashboard"),
+            ui.link("pages/dorpsdashboard.py", ui.t("overview.open_dashboard"), where=l2,
                          query_params={"village_id": str(item["village_id"])})
     if not show_all:
         st.caption(ui.t("overview.attention_more", shown=len(cards), n=len(with_alerts)))
@@ -120,7 +120,8 @@ if with_scores.empty:
 else:
     names = dict(zip(with_scores.village_id.astype(int), with_scores.village))
     chosen = st.multiselect(ui.t("overview.compare_pick"), list(names), default=list(names)[:4],
-                            format_func=names.get, max_selections=8, key="ov_compare")
+                            format_func=names.get, max_selections=8, key="ov_compare",
+                            placeholder=ui.t("overview.compare_placeholder"))
     # Without filters the band is every pilot the user sees (no id list to pass around).
     band_ids = list(names) if any(fkey) else None
 
@@ -139,31 +140,47 @@ def bkg_stage(vid) -> str:
     return ui.label("bkg.stage", stage) if stage else ui.t("bkg.overview_none")
 
 
+def alert_text(vid, codes) -> str:
+    """The pilot's alerts, a falling or low line by its name ("Lijn daalt: Breed draagvlak")."""
+    if not codes:
+        return ui.t("overview.no_alerts")
+    f = data.facts[vid]
+    named = {"line_low": rules.low_lines, "line_declining": rules.declining_lines}
+    parts = []
+    for c in codes:
+        lines_ = named[c](f) if c in named else []
+        parts.append(ui.label("alert", c) + (": " + ", ".join(ui.label("line", ln) for ln in lines_)
+                                             if lines_ else ""))
+    return "; ".join(parts)
+
+
 table = ui.cached(("overview.table", fkey), lambda: df.assign(
     bkg=df.village_id.map(bkg_stage),
     step=df.step.map(lambda s: ui.label("step", s)),
     status=df.status.map(lambda s: ui.label("status", s)),
     last_activity=df.last_activity.map(ui.fmt_date),
-    alerts=df.alerts.map(lambda codes: ", ".join(ui.label("alert", c) for c in codes)
-                         or ui.t("overview.no_alerts")),
+    alerts=[alert_text(vid, codes) for vid, codes in zip(df.village_id, df.alerts)],
     link=df.village_id.map(lambda v: f"pilot?village_id={v}"),
     board=df.village_id.map(lambda v: f"dorpsdashboard?village_id={v}"),
-)[["village", "municipality", "step", "status", "bkg", "last_activity", "alerts", "link",
-   "board"]])
+)[["village", "link", "board", "step", "status", "alerts", "last_activity", "municipality",
+   "bkg"]])
 st.dataframe(
     table,
     hide_index=True,
     width="stretch",
-    column_config={
-        "village": ui.t("overview.village"),
-        "municipality": ui.t("overview.municipality"),
-        "step": ui.t("overview.step"),
-        "status": ui.t("overview.status"),
-        "bkg": ui.t("bkg.overview_col"),
-        "last_activity": ui.t("overview.last_update"),
-        "alerts": ui.t("overview.alerts"),
-        "link": st.column_config.LinkColumn(ui.t("overview.open"), display_text=ui.t("overview.open")),
+    column_config={   # widths chosen so no header or link is cut off; long text gets room
+        "village": st.column_config.TextColumn(ui.t("overview.village"), width=130),
+        "link": st.column_config.LinkColumn(ui.t("overview.open"), display_text=ui.t("overview.open"),
+                                            width=75),
         "board": st.column_config.LinkColumn(ui.t("overview.open_dashboard"),
-                                             display_text=ui.t("overview.open_dashboard")),
+                                             display_text=ui.t("overview.open_dashboard"),
+                                             width=125),
+        "step": st.column_config.TextColumn(ui.t("overview.step"), width=140),
+        "status": st.column_config.TextColumn(ui.t("overview.status"), width=90),
+        "alerts": st.column_config.TextColumn(ui.t("overview.alerts"), width=420),
+        "last_activity": st.column_config.TextColumn(ui.t("overview.last_update_short"),
+                                                     help=ui.t("overview.last_update"), width=110),
+        "municipality": st.column_config.TextColumn(ui.t("overview.municipality"), width=140),
+        "bkg": st.column_config.TextColumn(ui.t("bkg.overview_col"), width=160),
     },
 )

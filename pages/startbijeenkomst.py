@@ -44,7 +44,8 @@ with st.expander(t("start.new_meeting"), expanded=meetings.empty):
                         key=fm.key("present"))
         fm.err("residents_present")
         st.number_input(t("start.seats"), min_value=1, step=1, value=1,
-                        help=t("start.seats_help"), key=fm.key("seats"))
+                        key=fm.key("seats"))
+        st.caption(t("start.seats_help"))
         fm.err("seats")
         st.text_area(t("start.note"), key=fm.key("note"))
         fm.submit(t("start.create"), lambda x, _v: create_meeting(x), success=t("start.created"),
@@ -88,7 +89,8 @@ with fm:
     st.selectbox(t("start.village"), known, index=None, accept_new_options=True,
                  placeholder=t("start.village_placeholder"), key=fm.key("village"))
     fm.err("village")
-    st.text_area(t("start.pitch_note"), help=t("start.pitch_note_help"), key=fm.key("note"))
+    st.text_area(t("start.pitch_note"), key=fm.key("note"))
+    st.caption(t("start.pitch_note_help"))
     fm.submit(t("start.pitch_save"),
               lambda x, _v: steps.add_pitch(db, user, meeting_id, x["village"], x["note"]),
               success=t("start.pitch_saved"))

@@ -65,7 +65,7 @@ def test_meeting_consent_members_stale_and_mbc_facts():
     assert got["mbc_no_go"].startswith("De laatste mBc geeft bereidheid 2 en bekwaamheid 1")
     assert got["gate_unmet"] == (
         "De pilot staat in Stap 3 · Stuurgroep zonder vastgelegde overgang; volgens de gegevens "
-        "van vandaag is niet vervuld: de laatste mBc is geen go: bereidheid en bekwaamheid "
+        "van vandaag is niet vervuld: de laatste mBc is niet kansrijk: bereidheid en bekwaamheid "
         "ontbreken allebei; de laatste mBc is niet (op tijd) gepresenteerd aan het dorp; "
         "de laatste mBc is niet (op tijd) gepresenteerd aan de gemeente.")
     # most urgent first, in the method's order of alerts
@@ -92,7 +92,7 @@ def test_one_missing_consent_is_one_cause_with_both_facts():
     assert c.text == (
         "De instemming van de dorpsgemeenschap is niet vastgelegd. Toen de pilot op 3 mrt 2026 "
         "naar Stap 2 · Maatschappelijke business case ging, was niet vervuld: instemming van de "
-        "dorpsgemeenschap is niet vastgelegd. Er is geen override vastgelegd.")
+        "dorpsgemeenschap is niet vastgelegd. Er is geen uitzondering met reden vastgelegd.")
     assert c.page == "pages/pilot.py" and c.query == {"village_id": "7", "tab": "1"}
     assert c.fix == "Vastleggen op de pilotpagina"
 

@@ -135,6 +135,25 @@ def widget(kind, form, fld):
     return lambda at, rec: form_widget(at, kind, form, fld).value
 
 
+def optional_date(form, fld):
+    """read() of an optional date (Form.date): None while its "no date" box is ticked."""
+    def read(at, rec):
+        none = [e for e in at.checkbox if e.key and e.key.startswith(f"form:{form}:")
+                and e.key.endswith(f":{fld}_none")]
+        return None if none and none[0].value else form_widget(at, "date_input", form, fld).value
+    return read
+
+
+def typed_date(form, fld, make):
+    """fill() of an optional date: untick "no date" and put make(rec, n) into the picker."""
+    def fill(at, rec, n):
+        value = make(rec, n)
+        form_widget(at, "checkbox", form, fld + "_none").uncheck()
+        form_widget(at, "date_input", form, fld).set_value(value)
+        return value
+    return fill
+
+
 def typed(kind, form, fld, make):
     """fill(): put make(rec, n) into the field and return it."""
     def fill(at, rec, n):
@@ -351,8 +370,8 @@ CASES = [
              "exit_date", "successor", "handed_over", "notes"),
          shows=stored("safeguarding", "notes", by_village=True)),
     Case("presented", PILOT, "presented", latest_mbc, open_pilot,
-         typed("date_input", "presented", "village", lambda r, n: AS_OF - timedelta(days=n)),
-         widget("date_input", "presented", "village"),
+         typed_date("presented", "village", lambda r, n: AS_OF - timedelta(days=n)),
+         optional_date("presented", "village"),
          lambda db, r: row(db, "mbc", r["id"], "presented_village_on",
                            "presented_municipality_on"),
          shows=stored("mbc", "presented_village_on")),
@@ -361,6 +380,11 @@ CASES = [
          widget("text_area", "move", "reason"),
          lambda db, r: row(db, "pilots", pilot_id(db, r), "step", "status"),
          shows=const(""), untouched_save=False, extra={"action": "pause"}, still_offered=False),
+    Case("stop", PILOT, "stop", two_pilots, open_pilot,
+         typed("text_area", "stop", "reason", lambda r, n: f"Gemeente stopt {n}"),
+         widget("text_area", "stop", "reason"),
+         lambda db, r: row(db, "pilots", pilot_id(db, r), "step", "status"),
+         shows=const(""), untouched_save=False, input_survives=False, still_offered=False),
     Case("close_no_go", PILOT, "close_no_go", no_go_setup, open_pilot,
          typed("text_area", "close_no_go", "reason", lambda r, n: f"Geen energie {n}"),
          widget("text_area", "close_no_go", "reason"),
@@ -402,8 +426,8 @@ CASES = [
          shows=const(AS_OF), untouched_refused=True, still_offered=False),
     Case("bkg_group", PILOT, "bkg_group", bkg_records("working_groups", "AND status = 'active'"),
          pilot_then("bkg_group_pick:{vid}"),
-         typed("date_input", "bkg_group", "plan", lambda r, n: AS_OF - timedelta(days=n)),
-         widget("date_input", "bkg_group", "plan"),
+         typed_date("bkg_group", "plan", lambda r, n: AS_OF - timedelta(days=n)),
+         optional_date("bkg_group", "plan"),
          lambda db, r: row(db, "working_groups", r["id"], "status", "willingness", "ability",
                            "plan_presented_on"),
          shows=stored("working_groups", "plan_presented_on")),
@@ -495,6 +519,8 @@ def prepared(case, at, rec, n):
     """Fill input n; for the move form also choose the action."""
     if case.name == "move":
         form_widget(at, "radio", "move", "action").set_value(case.extra["action"])
+    if case.name == "stop":
+        form_widget(at, "checkbox", "stop", "sure").check()
     return case.fill(at, rec, n)
 
 

@@ -21,6 +21,19 @@ def texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
 
 
+def facts_shown(at) -> dict[str, str]:
+    """The pilot's facts as the tabs show them: a caption (the label) followed by its value
+    in bold (text that wraps, not an st.metric that cuts it off)."""
+    out = {}
+    for block in at.main.get("column") if hasattr(at.main, "get") else []:
+        kids = [k for k in block.children.values()]
+        for cap, val in zip(kids, kids[1:]):
+            if cap.type == "caption" and getattr(val, "type", "") == "markdown" \
+                    and str(val.value).startswith("**"):
+                out.setdefault(cap.value, str(val.value).strip("*").replace("\\", ""))
+    return out
+
+
 def pilot_page(app_as, db, village: str, user: str = LEAD, lang: str = "nl"):
     at = app_as(user, page=PILOT, lang=lang)
     box = next(s for s in at.selectbox if s.label == "Pilot")
@@ -50,7 +63,7 @@ def test_status_tab_shows_stage_gate_and_alerts_in_plain_dutch(app_as, demo_db):
     warnings = " ".join(texts(at.warning))
     assert "**Lang niets vastgelegd**: Al 144 dagen niets vastgelegd \\(laatst op 8 jul 2026" \
         in warnings
-    assert [m.value for m in at.metric][:2] == ["1 · Willen", "Actief"]
+    assert facts_shown(at)["Stap"] == "1 · Willen" and facts_shown(at)["Status"] == "Actief"
     assert len(at.tabs) == 6                  # status, the four steps, Burgerkrachtgenerator
 
 
@@ -71,26 +84,44 @@ def test_consent_refused_without_who_then_saved(app_as, demo_db):
     assert "Instemming van de dorpsgemeenschap is niet vastgelegd" not in " ".join(texts(at.markdown))
 
 
-def test_move_refused_by_the_gate_then_override_needs_a_reason(app_as, demo_db):
+def test_move_refused_by_the_gate_then_asked_as_an_exception(app_as, demo_db):
     v = vid(demo_db, "Beesd")
     at = pilot_page(app_as, demo_db, "Beesd")
-    assert form_widget(at, "radio", "move", "action").value == "advance"
-    submit(at, "move")
-    assert any("Nog niet vervuld" in e and "dorpsgemeenschap" in e for e in texts(at.error))
+    radio = form_widget(at, "radio", "move", "action")
+    assert radio.value == "advance"
+    assert "Stoppen" not in radio.options          # stopping is a form of its own
+    submit(at, "move")                             # no reason: what is unmet, and why a reason
+    assert any("alleen als uitzondering" in e and "dorpsgemeenschap" in e
+               for e in texts(at.error)), texts(at.error)
     assert moves.pilot_record(demo_db, user_of(demo_db, LEAD), v)["step"] == 1
-    form_widget(at, "checkbox", "move", "override").check()
-    submit(at, "move")
-    assert any("override vraagt een geschreven reden" in e for e in texts(at.error))
-    form_widget(at, "checkbox", "move", "override").check()
     form_widget(at, "text_area", "move", "reason").input("Dorpsraad stemde mondeling in; brief volgt")
+    submit(at, "move")                             # with a reason: it asks first
+    question = " ".join(texts(at.warning))
+    assert "Nog niet vervuld: Instemming van de dorpsgemeenschap is niet vastgelegd" in question
+    assert "als uitzondering" in question
+    assert moves.pilot_record(demo_db, user_of(demo_db, LEAD), v)["step"] == 1
+    form_widget(at, "checkbox", "move", "__confirm").check()
     submit(at, "move")
     assert "De pilot is verplaatst." in texts(at.success)
     assert moves.pilot_record(demo_db, user_of(demo_db, LEAD), v)["step"] == 2
     last = moves.timeline(demo_db, user_of(demo_db, LEAD), v).iloc[0]
     assert bool(last.override) and last.moved_by == LEAD
-    # the timeline on the page shows the override
+    # the timeline on the page shows the exception
     frames = [df.value for df in at.dataframe]
-    assert any("override" in set(f.get("Override", [])) for f in frames)
+    assert any("ja, met reden" in set(f.get("Uitzondering", [])) for f in frames)
+
+
+def test_stopping_is_apart_and_asks_first(app_as, demo_db):
+    v = vid(demo_db, "Beesd")
+    at = pilot_page(app_as, demo_db, "Beesd")
+    form_widget(at, "text_area", "stop", "reason").input("Gemeente trekt zich terug")
+    submit(at, "stop")
+    assert any("definitief wilt stoppen" in e for e in texts(at.error))
+    assert moves.pilot_record(demo_db, user_of(demo_db, LEAD), v)["status"] == "active"
+    form_widget(at, "checkbox", "stop", "sure").check()
+    submit(at, "stop")
+    assert "De pilot is gestopt." in texts(at.success)
+    assert moves.pilot_record(demo_db, user_of(demo_db, LEAD), v)["status"] == "stopped"
 
 
 def test_mbc_refused_without_may_then_no_go_offers_to_close(app_as, demo_db):
@@ -107,14 +138,14 @@ def test_mbc_refused_without_may_then_no_go_offers_to_close(app_as, demo_db):
     form_widget(at, "text_area", "mbc", "opp").input("Dorpshuis\nKerk")
     submit(at, "mbc")
     assert "Opgeslagen." in texts(at.success)
-    assert "No go: de methode kan hier niet worden toegepast" in texts(at.error)
+    assert "Niet kansrijk: de methode kan hier niet worden toegepast" in texts(at.error)
     charts = at.get("vega_lite_chart")
     assert len(charts) >= 2                     # vote + matrix
     # the no-go offers to close the pilot with a reason
     submit(at, "close_no_go")
     assert moves.pilot_record(demo_db, user_of(demo_db, LEAD), v)["status"] == "stopped"
     last = moves.timeline(demo_db, user_of(demo_db, LEAD), v).iloc[0]
-    assert last.to_status == "stopped" and "no go" in last.reason
+    assert last.to_status == "stopped" and "niet kansrijk" in last.reason
 
 
 def test_steering_composition_and_member_without_party(app_as, demo_db):
@@ -148,9 +179,9 @@ def test_meeting_in_the_future_is_refused_and_a_good_one_saved(app_as, demo_db):
 def test_execution_tab_modes_initiatives_and_safeguarding(app_as, demo_db):
     v = vid(demo_db, "Heteren")                        # step 4, advised: motivate
     at = pilot_page(app_as, demo_db, "Heteren")
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Geadviseerde werkwijze"] == "Motiveren"
-    assert "Motiveren" in metrics["Werkwijzen in gebruik"]
+    facts = facts_shown(at)
+    assert facts["Geadviseerde werkwijze"] == "Motiveren"
+    assert "Motiveren" in facts["Werkwijzen in gebruik"]
     form_widget(at, "selectbox", "mode", "mode").set_value("facilitate")
     submit(at, "mode")
     assert any("waarom deze werkwijze past" in e for e in texts(at.error))

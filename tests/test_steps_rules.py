@@ -162,9 +162,9 @@ def test_gate_unmet_says_in_dutch_where_to_and_what_is_missing():
         moves.plan(facts(step=2, mbc=mbc(2, 2, True, village=TODAY)), "advance")
     assert e.value.problems == {"move": (
         "Niet verplaatst naar Stap 3: Formeren van een stuurgroep. Nog niet vervuld: De laatste "
-        "mBc is geen go: bereidheid en bekwaamheid ontbreken allebei; De laatste mBc is niet (op "
-        "tijd) gepresenteerd aan de gemeente. Een programmaleider kan dit overrulen met een "
-        "geschreven reden.")}
+        "mBc is niet kansrijk: bereidheid en bekwaamheid ontbreken allebei; De laatste mBc is "
+        "niet (op tijd) gepresenteerd aan de gemeente. Een programmaleider kan de pilot als "
+        "uitzondering toch verplaatsen, met een geschreven reden.")}
 
 
 def test_a_move_records_exactly_where_from_and_to():
@@ -192,8 +192,8 @@ def test_a_reason_of_exactly_five_characters_is_enough():
     assert e.value.problems == {"reason": "Geef een reden (minstens 5 tekens)."}
     with pytest.raises(Invalid) as e:
         moves.plan(facts(), "advance", reason="Kort", override=True)
-    assert e.value.problems == {"reason": "Een override vraagt een geschreven reden (minstens "
-                                          "5 tekens)."}
+    assert e.value.problems == {"reason": "Verplaatsen als uitzondering vraagt een geschreven "
+                                          "reden (minstens 5 tekens)."}
     with pytest.raises(Invalid) as e:
         moves.plan(facts(step=4, has_exit_plan=True, safeguarding=4), "advance", reason="Kort")
     assert e.value.problems == {"reason": "Geef bij het afronden een reden (minstens 5 tekens), "

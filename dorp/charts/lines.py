@@ -53,6 +53,22 @@ VEGA_LOCALE = {
 }
 
 
+# Dates in charts as in the tables beside them (dorp.i18n.fmt_date, babel's medium date):
+# "2 dec 2026" in Dutch, "Dec 2, 2026" in English. Builders write the neutral "%d-%m-%Y";
+# spec() puts the language's format in its place.
+NEUTRAL_DATE = "%d-%m-%Y"
+DATE_FORMAT = {"nl": "%-d %b %Y", "en": "%b %-d, %Y"}
+
+
+def _dated(node, fmt: str):
+    if isinstance(node, dict):
+        return {k: (fmt if k == "format" and v == NEUTRAL_DATE else _dated(v, fmt))
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_dated(v, fmt) for v in node]
+    return node
+
+
 def spec(chart: alt.TopLevelMixin, lang: str = i18n.DEFAULT_LANG) -> dict:
     """The chart as a validated Vega-Lite dict, for pages that cache the spec and show it with
     st.vega_lite_chart. DataFrame data (e.g. charts.pipeline) is inlined first; Altair's
@@ -67,6 +83,7 @@ def spec(chart: alt.TopLevelMixin, lang: str = i18n.DEFAULT_LANG) -> dict:
     view.pop("continuousHeight", None)
     if "config" in d and not d["config"].get("view", True):
         d["config"].pop("view")
+    d = _dated(d, DATE_FORMAT.get(lang, DATE_FORMAT[i18n.DEFAULT_LANG]))
     if lang in VEGA_LOCALE:
         d.setdefault("config", {})["locale"] = VEGA_LOCALE[lang]
     if d.get("config") == {}:
@@ -224,6 +241,53 @@ def month_compare(band: pd.DataFrame, own: pd.DataFrame, names: dict[int, str],
         columns=3).resolve_scale(x="shared")
 
 
+MAP_HEIGHT = 340
+CHAR_PX, LINE_PX, DOT_PX = 6.2, 13, 9   # label size at fontSize 11, and the dot's radius
+
+
+def label_places(pts: pd.DataFrame, height: int = MAP_HEIGHT) -> pd.DataFrame:
+    """Where each village's name goes (label_lon, label_lat): above its dot unless that box
+    overlaps a name placed before it or another dot; then below, right or left, whichever
+    overlaps least. Boxes are estimated in pixels from the map's height (the projection fits
+    the villages' extent), so names of neighbouring villages do not cover each other."""
+    import math
+    if pts.empty:
+        return pd.DataFrame({"label_lon": [], "label_lat": []}, index=pts.index)
+    lat0 = math.radians(float(pts["lat"].mean()))
+    span = max(float(pts["lat"].max() - pts["lat"].min()),
+               float(pts["lon"].max() - pts["lon"].min()) * math.cos(lat0) / 1.6, 0.05)
+    ppd = (height - 40) / span                  # pixels per degree of latitude
+    px = lambda lon, lat: (lon * ppd * math.cos(lat0), -lat * ppd)   # noqa: E731
+    dots = [px(r.lon, r.lat) for r in pts.itertuples()]
+    placed: list[tuple[float, float, float, float]] = []
+
+    def overlap(box):
+        x0, y0, x1, y1 = box
+        area = sum(max(0, min(x1, b[2]) - max(x0, b[0])) * max(0, min(y1, b[3]) - max(y0, b[1]))
+                   for b in placed)
+        hits = sum(x0 - DOT_PX < dx < x1 + DOT_PX and y0 - DOT_PX < dy < y1 + DOT_PX
+                   for dx, dy in dots)
+        return area + 400 * hits
+
+    out_lon, out_lat = [], []
+    order = pts.assign(_y=[d[1] for d in dots]).sort_values("_y").index
+    spots = {}
+    for i in order:
+        r = pts.loc[i]
+        x, y = px(r.lon, r.lat)
+        w = len(str(r.village)) * CHAR_PX
+        cands = [(x, y - DOT_PX - LINE_PX / 2), (x, y + DOT_PX + LINE_PX / 2),
+                 (x + DOT_PX + w / 2 + 2, y), (x - DOT_PX - w / 2 - 2, y)]
+        best = min(cands, key=lambda c: overlap((c[0] - w / 2, c[1] - LINE_PX / 2,
+                                                 c[0] + w / 2, c[1] + LINE_PX / 2)))
+        placed.append((best[0] - w / 2, best[1] - LINE_PX / 2, best[0] + w / 2, best[1] + LINE_PX / 2))
+        spots[i] = (best[0] / (ppd * math.cos(lat0)), -best[1] / ppd)
+    for i in pts.index:
+        out_lon.append(spots[i][0])
+        out_lat.append(spots[i][1])
+    return pd.DataFrame({"label_lon": out_lon, "label_lat": out_lat}, index=pts.index)
+
+
 @_quick
 def village_map(pilots: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     """The villages at their coordinates, coloured by step, on a plain background (no map
@@ -249,10 +313,12 @@ def village_map(pilots: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     )
     layers = [dots]
     if len(pts) <= 30:
-        layers.append(alt.Chart().mark_text(dy=-11, fontSize=11, color="#333333").encode(
-            **enc, text=alt.Text("village:N")))
+        pts = pts.join(label_places(pts, MAP_HEIGHT))
+        layers.append(alt.Chart().mark_text(fontSize=11, color="#333333").encode(
+            longitude=alt.Longitude("label_lon:Q"), latitude=alt.Latitude("label_lat:Q"),
+            text=alt.Text("village:N")))
     return alt.layer(*layers, data=_values(pts)).project(type="mercator").properties(
-        height=340).configure_view(
+        height=MAP_HEIGHT).configure_view(
         stroke="#cccccc", fill="#fafafa")
 
 

@@ -160,7 +160,7 @@ def village(db: Db, user: User, village_id: int, today: date) -> Village | None:
         scores=lines.history(db, user, village_id),
         latest=lines.latest(db, user, p),
         meetings=q("SELECT id, held_on, municipality_satisfaction, community_satisfaction,"
-                   " decisions FROM steering_meetings WHERE village_id = ? ORDER BY held_on, id",
+                   " decisions, notes FROM steering_meetings WHERE village_id = ? ORDER BY held_on, id",
                    "held_on"),
         actions=q("SELECT a.description, a.who, a.due_on, m.held_on AS meeting_on"
                   " FROM actions a LEFT JOIN steering_meetings m ON m.id = a.meeting_id"

@@ -552,7 +552,8 @@ def _same_date(db: Db, village_id: int, held_on: date, meeting_id: int | None,
             "SELECT count(*) FROM steering_meetings WHERE village_id = ? AND held_on = ?"
             " AND id <> ?", [village_id, held_on, -1 if meeting_id is None else meeting_id]):
         raise NeedsConfirm(i18n.t("steps.meeting_same_date", i18n.DEFAULT_LANG,
-                                  date=i18n.fmt_date(held_on, i18n.DEFAULT_LANG)))
+                                  date=i18n.fmt_date(held_on, i18n.DEFAULT_LANG)),
+                           field="held_on")
 
 
 def _own(db: Db, user: User, table: str, record_id: int) -> dict:

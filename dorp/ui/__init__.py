@@ -131,6 +131,23 @@ def fmt_date(d) -> str:
     return i18n.fmt_date(d, lang())
 
 
+def dashes(frame):
+    """A table for display: an empty text cell shows "–", never Python's None or NaN."""
+    import pandas as pd
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype == object or str(out[c].dtype).startswith(("str", "string")):
+            out[c] = out[c].map(lambda v: "–" if v is None or (not isinstance(v, str)
+                                                               and pd.isna(v)) or v == "" else v)
+    return out
+
+
+def link(page: str, label: str, query_params: dict | None = None, where=None) -> None:
+    """A link to another page of the app that reads as a link (blue, with an arrow), not as
+    grey text: st.page_link draws its label as markdown in the body colour."""
+    (where or st).page_link(page, label=f":blue[{label} →]", query_params=query_params)
+
+
 def language_switch() -> None:
     st.sidebar.radio(
         "Taal / Language", options=list(i18n.LANGS), key="lang", horizontal=True,
@@ -189,11 +206,45 @@ PAGES = [
 ]
 
 
+# Where each role starts: its own work (issue 17). "/" leads there; every page keeps its own
+# address (/overzicht opened directly shows the overview, also after a reload).
+START = {"lead": "overzicht", "steering": "dorpsdashboard", "funder": "financiers"}
+
+
+def start_url(user: User) -> str:
+    return START.get(user.role, "overzicht")
+
+
+def _start_page() -> None:
+    """The app's root URL: sends the logged-in user to where their work is."""
+    from dorp.ui.session import current_user
+    user = current_user()
+    target = start_url(user) if user else "overzicht"
+    script = next(sc for sc, _t, _s, _c, url in PAGES if url == target)
+    st.switch_page(script)
+
+
 def pages_for(user: User) -> dict[str, list]:
-    menu: dict[str, list] = {}
+    """The menu of the user's role, the section of the role's start page first (a steering
+    member's village pages, with the pilot among them), preceded by the hidden root page."""
+    start = start_url(user)
+    menu: dict[str, list] = {"": [st.Page(_start_page, title=t("nav.start_page"),
+                                          url_path="start", default=True,
+                                          visibility="hidden")]}
+    sections = []
     for script, title, section, capability, url in PAGES:
-        if role_can(user, capability):
-            menu.setdefault(t(section), []).append(st.Page(script, title=t(title), url_path=url))
+        if not role_can(user, capability):
+            continue
+        if user.role == "steering" and url == "pilot":
+            section = "nav.section_village"
+        page = st.Page(script, title=t(title), url_path=url)
+        sections.append((t(section), page, url == start))
+    first = next((sec for sec, _p, is_start in sections if is_start), None)
+    for sec, page, is_start in sorted(sections, key=lambda x: x[0] != first):
+        if is_start:
+            menu.setdefault(sec, []).insert(0, page)
+        else:
+            menu.setdefault(sec, []).append(page)
     return menu
 
 

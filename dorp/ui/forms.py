@@ -87,6 +87,7 @@ class Form:
         self.clear_on_success = clear_on_success
         self.border = border
         self.fields: list[str] = []
+        self._optional: set[str] = set()   # optional dates: field -> None when "no date"
         self._inline: set[str] = set()
         current = record.get("version") if record and version is None else version
         # First shown (or shown again after leaving the screen: Streamlit drops the state of
@@ -129,11 +130,37 @@ class Form:
     def __exit__(self, *exc) -> None:
         self._ctx.__exit__(*exc)
 
+    def date(self, field: str, label: str, value=None, *, optional: bool = False,
+             none_label: str | None = None, default=None) -> None:
+        """A date picker in Dutch order (DD-MM-YYYY) that always shows a date: Streamlit's
+        empty picker shows an English "dd - mm - yyyy" placeholder (its date field is fixed
+        to en-US). An optional date gets a "no date" checkbox under it, ticked while the
+        record has none; the save then gets None for `field`."""
+        import pandas as pd
+
+        from dorp import ui
+        if value is not None and pd.isna(value):
+            value = None
+        elif isinstance(value, pd.Timestamp):
+            value = value.date()
+        st.date_input(label, value=value or default or ui.today(), format="DD-MM-YYYY",
+                      key=self.key(field))
+        if optional:
+            self._optional.add(field)
+            st.checkbox(none_label or _t("app.no_date"), value=value is None,
+                        key=self.key(field + "_none"))
+
     def err(self, field: str) -> None:
-        """The server's message for `field`, right under it (after a refused save)."""
+        """The server's message for `field`, right under it (after a refused save); a question
+        about this field (NeedsConfirm(field=...)) is asked here too, with its checkbox."""
         if self._outcome and self._outcome[0] == "invalid" and field in self._outcome[1]:
             st.error(self._outcome[1][field])
             self._inline.add(field)
+        if self._outcome and self._outcome[0] == "confirm" and len(self._outcome) > 3 \
+                and self._outcome[2] == field and "__confirm" not in self._inline:
+            st.warning(self._outcome[1])
+            st.checkbox(_t("app.confirm_save"), key=self.key("__confirm"))
+            self._inline.add("__confirm")
 
     def submit(self, label: str, save: Callable[[dict, Any], Any],
                success: str | Callable[[Any], str] | None = None,
@@ -146,7 +173,7 @@ class Form:
             for field, message in self._outcome[1].items():
                 if field not in self._inline:
                     st.error(message)
-        if kind == "confirm":
+        if kind == "confirm" and "__confirm" not in self._inline:
             st.warning(self._outcome[1])
             st.checkbox(_t("app.confirm_save"), key=self.key("__confirm"))
         st.form_submit_button(label, key=self.key("__submit"), type=type, disabled=disabled,
@@ -158,6 +185,9 @@ class Form:
     # --- the save ---------------------------------------------------------------------------
     def values(self) -> dict:
         out = {f: st.session_state.get(f"{self.prefix}:{f}") for f in self.fields}
+        for f in self._optional:   # "no date" ticked: no date, whatever the picker shows
+            if out.pop(f + "_none", False):
+                out[f] = None
         out[CONFIRM] = bool(st.session_state.get(f"{self.prefix}:__confirm"))
         return out
 
@@ -236,7 +266,7 @@ def run(action: Callable[[], Any],
     except StaleVersion as e:
         return ("stale", str(e), e.current_version, e.record_id), False
     except NeedsConfirm as e:
-        return ("confirm", str(e)), False
+        return ("confirm", str(e), getattr(e, "field", None)), False
     except AccessDenied as e:
         return ("denied", str(e)), False
     _after_write()

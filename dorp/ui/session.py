@@ -118,17 +118,15 @@ def _redirect(url: str) -> None:
 
 def _page_path(user: User) -> str:
     """The URL path of the page being run, if it is in the user's menu, so a log-in returns
-    to a deep link ("/" for the menu's first page, which Streamlit serves at "/")."""
+    to a deep link ("/" otherwise: the start page of the user's role)."""
     from dorp.access import role_can
     ui = _ui()
-    menu = [(Path(script).name, url) for script, _t, _s, cap, url in ui.PAGES
-            if role_can(user, cap)]
-    scripts = dict(menu)
+    scripts = {Path(script).name: url for script, _t, _s, cap, url in ui.PAGES
+               if role_can(user, cap)}
     for frame in inspect.stack():
         name = Path(frame.filename).name
         if Path(frame.filename).parent.name == "pages" and name in scripts:
-            url = scripts[name]
-            return "/" if url == menu[0][1] else "/" + url
+            return "/" + scripts[name]
     return "/"
 
 

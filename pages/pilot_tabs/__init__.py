@@ -38,13 +38,36 @@ def t(key: str, **kw) -> str:
 def score_box(label: str, key: str, value=None):
     options = [None, *SCORES]
     return st.selectbox(label, options, index=options.index(value), key=key,
-                        format_func={v: t("steps.choose") if v is None else str(v)
+                        placeholder=t("steps.choose"), format_func={v: t("steps.choose") if v is None else str(v)
                                      for v in options}.get)
+
+
+def sat_box(label: str, key: str, value=None):
+    """A satisfaction score 1-5 that says what each number means ("4 – tevreden")."""
+    options = [None, *SCORES]
+    return st.selectbox(label, options, index=options.index(value), key=key,
+                        placeholder=t("steps.choose"),
+                        format_func={v: t("steps.choose") if v is None
+                                     else ui.label("satisfaction", v) for v in options}.get)
+
+
+def meeting_reports(meetings) -> None:
+    """Every meeting's decisions and notes in full (tables cut long text off), newest first."""
+    for m in meetings.iloc[::-1].itertuples():
+        ms = "–" if pd.isna(m.municipality_satisfaction) else int(m.municipality_satisfaction)
+        cs = "–" if pd.isna(m.community_satisfaction) else int(m.community_satisfaction)
+        st.markdown(f"**{ui.fmt_date(day(m.held_on))}** · "
+                    + ui.md(t("dashboard.meeting_line", ms=ms, cs=cs)))
+        for field, key in (("decisions", "steps.decisions"), ("notes", "steps.notes")):
+            text = getattr(m, field, None)
+            if isinstance(text, str) and text.strip():
+                st.markdown(f"*{t(key)}*")
+                st.text(text)
 
 
 def choice(label: str, kind: str, codes, key: str, empty: bool = False, index: int | None = 0):
     options = ([None] if empty else []) + list(codes)
-    return st.selectbox(label, options, key=key, index=index,
+    return st.selectbox(label, options, key=key, index=index, placeholder=t("steps.choose"),
                         format_func={c: t("steps.choose") if c is None else ui.label(kind, c)
                                      for c in options}.get)
 
@@ -69,9 +92,11 @@ def table(df: pd.DataFrame, columns: dict[str, str], dates=(), labels: dict | No
     for c, fn in (labels or {}).items():
         d[c] = d[c].map(fn)
     for c in d.columns:
-        if d[c].dtype == object or str(d[c].dtype).startswith("str"):
-            d[c] = d[c].map(lambda v: "–" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
-    st.dataframe(d.rename(columns=columns), hide_index=True, width="stretch")
+        if d[c].dtype != object and not str(d[c].dtype).startswith("str") and d[c].isna().any():
+            # a number column with gaps (a score not given): "–", never None
+            d[c] = d[c].map(lambda v: "–" if pd.isna(v) else
+                            str(int(v)) if float(v).is_integer() else str(v)).astype(object)
+    st.dataframe(ui.dashes(d).rename(columns=columns), hide_index=True, width="stretch")
 
 
 def versions(df: pd.DataFrame) -> dict[int, int]:

@@ -47,8 +47,8 @@ def summary(data: repo.Village, lang: str, key: tuple) -> None:
                           for i, (code, state) in enumerate(states, start=1)))
     residents = sum(r == "resident" for r in f.lead_roles)
     c = st.columns(5)
-    c[0].metric(t("bkg.metric_lead_group"), len(f.lead_roles),
-                help=t("bkg.metric_lead_group_help", residents=residents))
+    c[0].metric(t("bkg.metric_lead_group"), len(f.lead_roles))
+    c[0].caption(t("bkg.metric_lead_group_help", residents=residents))
     c[1].metric(t("bkg.metric_conversations"), f.conversations)
     c[2].metric(t("bkg.metric_residents_heard"), f.residents_heard)
     c[3].metric(t("bkg.metric_themes"), f.themes)
@@ -136,11 +136,13 @@ def conversation_form(db, user, vid: int, today, data: repo.Village) -> None:
         st.date_input(t("bkg.held_on"), value=today, format="DD-MM-YYYY", key=fm.key("held_on"))
         fm.err("held_on")
         st.number_input(t("bkg.participants"), min_value=0, max_value=99, step=1, value=None,
-                        key=fm.key("participants"), help=t("bkg.participants_help"))
+                        key=fm.key("participants"))
+        st.caption(t("bkg.participants_help"))
         fm.err("participants")
-        st.text_area(t("bkg.question"), value=bk.CENTRAL_QUESTION, key=fm.key("question"),
-                     help=t("bkg.question_help"))
-        st.text_area(t("bkg.summary"), key=fm.key("summary"), help=t("bkg.summary_help"))
+        st.text_area(t("bkg.question"), value=bk.CENTRAL_QUESTION, key=fm.key("question"))
+        st.caption(t("bkg.question_help"))
+        st.text_area(t("bkg.summary"), key=fm.key("summary"))
+        st.caption(t("bkg.summary_help"))
         fm.err("summary")
         st.selectbox(t("bkg.led_by"), names, index=None, accept_new_options=True,
                      placeholder=t("bkg.led_by_placeholder"), key=fm.key("led_by"))
@@ -251,7 +253,8 @@ def _analysis(v: View, data: repo.Village) -> None:
     with st.expander(t("bkg.theme_add"), expanded=th.empty and not cv.empty):
         fm = ui.Form("bkg_theme", scope=vid)
         with fm:
-            st.text_input(t("bkg.theme"), key=fm.key("theme"), help=t("bkg.theme_help"))
+            st.text_input(t("bkg.theme"), key=fm.key("theme"))
+            st.caption(t("bkg.theme_help"))
             fm.err("theme")
             labels = {int(i): t("bkg.conversation_label", n=int(s), date=ui.fmt_date(d))
                       for i, s, d in zip(cv["id"], cv["seq"], cv["held_on"])}
@@ -342,8 +345,8 @@ def _working_groups(v: View, data: repo.Village, may_record: bool) -> None:
                     st.selectbox(t("bkg.theme"), list(themes), format_func=themes.get,
                                  index=None, placeholder=t("steps.choose"), key=fm.key("theme"))
                     fm.err("theme")
-                    st.text_input(t("bkg.group_name"), key=fm.key("name"),
-                                  help=t("bkg.group_name_help"))
+                    st.text_input(t("bkg.group_name"), key=fm.key("name"))
+                    st.caption(t("bkg.group_name_help"))
                     fm.err("name")
                     st.date_input(t("bkg.started_on"), value=today, format="DD-MM-YYYY",
                                   key=fm.key("started_on"))
@@ -398,8 +401,8 @@ def _group_edit(v: View, g: pd.DataFrame) -> None:
         with c2:
             score_box(t("bkg.ability"), fm.key("a"), row["ability"])
             fm.err("ability")
-        st.date_input(t("bkg.plan_presented_on"), value=row["plan_presented_on"],
-                      format="DD-MM-YYYY", key=fm.key("plan"))
+        fm.date("plan", t("bkg.plan_presented_on"), row["plan_presented_on"], optional=True,
+                none_label=t("bkg.plan_not_presented"))
         fm.err("plan_presented_on")
         fm.submit(t("bkg.save"),
                   lambda x, version: repo.update_group(db, user, which, x["status"], x["w"],

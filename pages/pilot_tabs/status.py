@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dorp import attention, moves as mv, rules, ui
+from dorp.errors import Invalid, NeedsConfirm
 from dorp.repo import moves
 from pages.pilot_tabs import View, t, table
 from pages.pilot_tabs import plan as plan_section
@@ -15,12 +16,15 @@ from pages.pilot_tabs import plan as plan_section
 def render(v: View) -> None:
     f, today = v.f, v.today
     stage = rules.current_stage(f)
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("pilot.stage"), ui.label("step", stage))
-    c2.metric(t("pilot.status"), ui.label("status", f.status))
-    c3.metric(t("pilot.verdict"), ui.label("verdict_short", f.verdict))
+    # Facts as label and text, not st.metric: a metric cuts a longer value off
+    # ("Nog niet be…"); text wraps.
     adv = f.advised_mode
-    c4.metric(t("pilot.advised_mode"), ui.label("mode", adv) if adv else "–")
+    for col, label, value in zip(st.columns(4), (
+            t("pilot.stage"), t("pilot.status"), t("pilot.verdict"), t("pilot.advised_mode")), (
+            ui.label("step", stage), ui.label("status", f.status),
+            ui.label("verdict_short", f.verdict), ui.label("mode", adv) if adv else "–")):
+        col.caption(label)
+        col.markdown(f"**{ui.md(value)}**")
     _judged(f, stage)
 
     st.subheader(t("pilot.alerts"))
@@ -35,7 +39,8 @@ def render(v: View) -> None:
     missing: list[str] = []
     if nxt is not None:
         missing = rules.next_missing(f)
-        st.subheader(t("pilot.next", step=ui.label("step_long", nxt)))
+        st.subheader(t("pilot.next_complete") if nxt == "completed"
+                     else t("pilot.next", step=ui.label("step_long", nxt)))
         if missing:
             for m in missing:
                 st.markdown(f"- {ui.label('gate', m)}")
@@ -44,11 +49,15 @@ def render(v: View) -> None:
     else:
         st.info(t("pilot.closed", status=ui.label("status", f.status)))
 
-    available = mv.available(f)
-    if v.may_move and available:
-        _move_form(v, available, nxt, missing)
+    available = mv.available(f) if v.may_move else []
+    if available:
+        _move_form(v, [a for a in available if a != "stop"], nxt)
     else:
         ui.form_message("move", scope=v.village_id)   # the move that closed the pilot
+    if "stop" in available:
+        _stop_form(v)
+    else:
+        ui.form_message("stop", scope=v.village_id)   # the stop, said once where it stood
     _timeline(v)
     plan_section.render(v)   # the programme plan (issue 18)
 
@@ -67,24 +76,59 @@ def _judged(f: rules.PilotFacts, stage) -> None:
         st.caption(t("pilot.judged_overridden"))
 
 
-def _move_form(v: View, available: list[str], nxt, missing: list[str]) -> None:
+def _move_form(v: View, actions: list[str], nxt) -> None:
+    """Moving on (or pausing, resuming). Moving on while entry criteria do not hold is an
+    exception: the save then names what is unmet and asks to confirm (NeedsConfirm) before
+    it is stored with the reason. Stopping is a form of its own (_stop_form)."""
     st.subheader(t("pilot.move_title"))
     rec = moves.pilot_record(v.db, v.user, v.village_id)
     fm = ui.Form("move", scope=v.village_id, record=rec)
-    labels = {a: t("pilot.move_next", step=ui.label("step", nxt)) if a == "advance"
-              else ui.label("move", a) for a in available}
+    labels = {a: (t("pilot.move_complete") if nxt == "completed"
+                  else t("pilot.move_next", step=ui.label("step", nxt))) if a == "advance"
+              else ui.label("move", a) for a in actions}
+    db, user, vid, today = v.db, v.user, v.village_id, v.today
+
+    def save(x, version):
+        exception = bool(x[ui.CONFIRM]) and x["action"] == "advance"
+        try:
+            return moves.move(db, user, vid, x["action"], x["reason"], exception, today, version)
+        except mv.GateUnmet as e:
+            unmet = "; ".join(ui.label("gate", m) for m in e.missing)
+            if len((x["reason"] or "").strip()) < mv.MIN_REASON:
+                raise Invalid({"reason": t("pilot.exception_reason", missing=unmet)}) from None
+            raise NeedsConfirm(t("pilot.exception_q", step=ui.label("step_long", e.stage),
+                                 missing=unmet)) from None
+
     with fm:
-        st.radio(t("pilot.move_action"), available, horizontal=True, key=fm.key("action"),
+        st.radio(t("pilot.move_action"), actions, horizontal=True, key=fm.key("action"),
                  format_func=labels.get)
-        if missing:
-            st.checkbox(t("pilot.override"), help=t("pilot.override_help"), key=fm.key("override"))
-        st.text_area(t("pilot.reason"), help=t("pilot.reason_help"), key=fm.key("reason"))
+        st.text_area(t("pilot.reason"), key=fm.key("reason"))
+        st.caption(t("pilot.reason_help"))
         fm.err("reason")
-        db, user, vid, today = v.db, v.user, v.village_id, v.today
-        fm.submit(t("pilot.move_submit"),
-                  lambda x, version: moves.move(db, user, vid, x["action"], x["reason"],
-                                                bool(x.get("override")), today, version),
-                  success=t("pilot.moved"), type="primary")
+        fm.submit(t("pilot.move_submit"), save, success=t("pilot.moved"), type="primary")
+
+
+def _stop_form(v: View) -> None:
+    """Stopping a pilot is final (no step follows): apart from the other moves, with its
+    reason and an explicit confirmation in the form."""
+    rec = moves.pilot_record(v.db, v.user, v.village_id)
+    db, user, vid, today = v.db, v.user, v.village_id, v.today
+
+    def save(x, version):
+        if not x["sure"]:
+            mv.plan(v.f, "stop", x["reason"])   # a missing reason is said first
+            raise Invalid({"sure": t("pilot.stop_sure_missing")})
+        return moves.move(db, user, vid, "stop", x["reason"], False, today, version)
+
+    with st.expander(t("pilot.stop_title")):
+        fm = ui.Form("stop", scope=vid, record=rec)
+        with fm:
+            st.caption(t("pilot.stop_intro", village=v.f.village))
+            st.text_area(t("pilot.reason"), key=fm.key("reason"))
+            fm.err("reason")
+            st.checkbox(t("pilot.stop_sure", village=v.f.village), key=fm.key("sure"))
+            fm.err("sure")
+            fm.submit(t("pilot.stop_submit"), save, success=t("pilot.stopped"))
 
 
 def _what(r) -> tuple[str, bool]:

@@ -56,7 +56,8 @@ def _consent_form(v: View) -> None:
         fm.err("party")
         st.date_input(t("steps.given_on"), value=today, format="DD-MM-YYYY", key=fm.key("given_on"))
         fm.err("given_on")
-        st.text_input(t("steps.given_by"), help=t("steps.given_by_help"), key=fm.key("given_by"))
+        st.text_input(t("steps.given_by"), key=fm.key("given_by"))
+        st.caption(t("steps.given_by_help"))
         fm.err("given_by")
         fm.submit(t("steps.save"),
                   lambda x, _v: steps.add_consent(db, user, vid, x["party"], x["given_on"],

@@ -104,11 +104,12 @@ def _presented_form(v: View, latest) -> None:
     db, user, today = v.db, v.user, v.today
     with fm:
         st.markdown(f"**{t('steps.presented')}**")
-        st.date_input(t("steps.presented_village"), format="DD-MM-YYYY",
-                      value=day(latest.presented_village_on), key=fm.key("village"))
+        fm.date("village", t("steps.presented_village"), day(latest.presented_village_on),
+                optional=True, none_label=t("steps.not_presented"))
         fm.err("presented_village_on")
-        st.date_input(t("steps.presented_municipality"), format="DD-MM-YYYY",
-                      value=day(latest.presented_municipality_on), key=fm.key("municipality"))
+        fm.date("municipality", t("steps.presented_municipality"),
+                day(latest.presented_municipality_on), optional=True,
+                none_label=t("steps.not_presented"))
         fm.err("presented_municipality_on")
         fm.submit(t("steps.save"),
                   lambda x, version: steps.set_presented(db, user, record["id"], x["village"],
@@ -137,13 +138,15 @@ def _mbc_form(v: View) -> None:
                 choice(t("steps.source"), "source", SOURCES, fm.key(short + "_src"), empty=True)
                 fm.err(dim + "_source")
                 st.text_area(t("steps.evidence"), key=fm.key(short + "_ev"))
-        st.text_area(t("steps.opportunities"), help=t("steps.one_per_line"), key=fm.key("opp"))
-        st.text_area(t("steps.resistances"), help=t("steps.one_per_line"), key=fm.key("res"))
-        st.date_input(t("steps.presented_village"), value=None, format="DD-MM-YYYY",
-                      key=fm.key("pv"))
+        st.text_area(t("steps.opportunities"), placeholder=t("steps.one_per_line"),
+                     key=fm.key("opp"))
+        st.text_area(t("steps.resistances"), placeholder=t("steps.one_per_line"),
+                     key=fm.key("res"))
+        fm.date("pv", t("steps.presented_village"), None, optional=True,
+                none_label=t("steps.not_presented"))
         fm.err("presented_village_on")
-        st.date_input(t("steps.presented_municipality"), value=None, format="DD-MM-YYYY",
-                      key=fm.key("pm"))
+        fm.date("pm", t("steps.presented_municipality"), None, optional=True,
+                none_label=t("steps.not_presented"))
         fm.err("presented_municipality_on")
         fm.submit(t("steps.save"), lambda x, _v: steps.add_mbc(
             db, user, vid, assessed_on=x["on"], may_ok=x["may"], may_note=x["may_note"],

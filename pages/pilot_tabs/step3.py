@@ -12,7 +12,9 @@ from dorp.charts import steps as charts
 from dorp.charts.lines import spec as chart_spec
 from dorp.method import MEMBER_PARTIES
 from dorp.repo import steps
-from pages.pilot_tabs import View, choice, chosen, day, score_box, t, table, versions
+from dorp import attention
+from pages.pilot_tabs import (View, choice, chosen, day, meeting_reports, sat_box, t, table,
+                              versions)
 
 
 def render(v: View) -> None:
@@ -54,7 +56,7 @@ def _member_form(v: View) -> None:
         fm.err("party")
         st.text_input(t("steps.role"), key=fm.key("role"))
         st.date_input(t("steps.from"), value=v.today, format="DD-MM-YYYY", key=fm.key("from"))
-        st.date_input(t("steps.until"), value=None, format="DD-MM-YYYY", key=fm.key("until"))
+        fm.date("until", t("steps.until"), None, optional=True, none_label=t("steps.no_until"))
         fm.err("until_date")
         fm.submit(t("steps.save"),
                   lambda x, _v: steps.add_member(db, user, vid, x["name"], x["organisation"],
@@ -86,14 +88,19 @@ def _meetings(v: View):
         ui.chart(("pilot.satisfaction", v.village_id),
                  lambda: chart_spec(charts.satisfaction(meet, v.lang), v.lang),
                  summary=t("chart.satisfaction"))
+    for sentence in attention.dissatisfied_text(meet, v.lang):
+        st.warning(sentence)
     table(meet.iloc[::-1] if not meet.empty else meet,
           {"held_on": t("steps.meeting_date"),
-           "municipality_satisfaction": t("steps.sat_municipality"),
-           "community_satisfaction": t("steps.sat_community"), "decisions": t("steps.decisions"),
-           "notes": t("steps.notes")}, dates=("held_on",))
+           "municipality_satisfaction": t("steps.sat_municipality_short"),
+           "community_satisfaction": t("steps.sat_community_short"),
+           "decisions": t("steps.decisions")}, dates=("held_on",))
+    if not meet.empty:
+        with st.expander(t("dashboard.all_meetings")):
+            meeting_reports(meet)
     if v.may_meet:
         with st.expander(t("steps.meeting_add"), expanded=meet.empty):
-            _meeting_form(v)
+            meeting_form(v)
         mine = _changeable(v, meet)
         if not mine.empty:
             with st.expander(t("steps.meeting_edit")):
@@ -128,11 +135,11 @@ def _meeting_edit(v: View, mine) -> None:
         fm.err("held_on")
         c1, c2 = st.columns(2)
         with c1:
-            score_box(t("steps.sat_municipality"), fm.key("ms"),
+            sat_box(t("steps.sat_municipality"), fm.key("ms"),
                       _score(row.municipality_satisfaction))
             fm.err("municipality_satisfaction")
         with c2:
-            score_box(t("steps.sat_community"), fm.key("cs"), _score(row.community_satisfaction))
+            sat_box(t("steps.sat_community"), fm.key("cs"), _score(row.community_satisfaction))
             fm.err("community_satisfaction")
         st.text_area(t("steps.decisions"), value=row.decisions or "", key=fm.key("decisions"))
         st.text_area(t("steps.notes"), value=row.notes or "", key=fm.key("notes"))
@@ -155,7 +162,7 @@ def _meeting_edit(v: View, mine) -> None:
                       flash=f"meetings:{vid}")
 
 
-def _meeting_form(v: View) -> None:
+def meeting_form(v: View) -> None:
     fm = ui.Form("meeting", scope=v.village_id)
     db, user, vid, today = v.db, v.user, v.village_id, v.today
     with fm:
@@ -163,10 +170,10 @@ def _meeting_form(v: View) -> None:
         fm.err("held_on")
         c1, c2 = st.columns(2)
         with c1:
-            score_box(t("steps.sat_municipality"), fm.key("ms"))
+            sat_box(t("steps.sat_municipality"), fm.key("ms"))
             fm.err("municipality_satisfaction")
         with c2:
-            score_box(t("steps.sat_community"), fm.key("cs"))
+            sat_box(t("steps.sat_community"), fm.key("cs"))
             fm.err("community_satisfaction")
         st.text_area(t("steps.decisions"), key=fm.key("decisions"))
         st.text_area(t("steps.notes"), key=fm.key("notes"))
@@ -186,27 +193,10 @@ def _actions(v: View, meet) -> None:
           labels={"done": lambda x: t("steps.yes") if x else t("steps.no")})
     if not v.may_meet:
         return
+    action_form(v, meet)
     if meet.empty:
-        st.caption(t("steps.action_needs_meeting"))
         return
     db, user = v.db, v.user
-    with st.expander(t("steps.action_add")):
-        fm = ui.Form("action", scope=v.village_id)
-        with fm:
-            st.selectbox(t("steps.meeting_date"), [int(i) for i in meet.id[::-1]],
-                         key=fm.key("meeting"),
-                         format_func={int(i): ui.fmt_date(day(d))
-                                      for i, d in zip(meet.id, meet.held_on)}.get)
-            st.text_input(t("steps.action"), key=fm.key("description"))
-            fm.err("description")
-            st.text_input(t("steps.who"), key=fm.key("who"))
-            fm.err("who")
-            st.date_input(t("steps.due"), value=None, format="DD-MM-YYYY", key=fm.key("due"))
-            fm.err("due_on")
-            fm.submit(t("steps.save"),
-                      lambda x, _v: steps.add_action(db, user, x["meeting"], x["description"],
-                                                     x["who"], x["due"]),
-                      success=t("steps.saved"))
     if acts.empty:
         return
     for done, name, label, success in ((False, "action_done", "steps.mark_done", "steps.action_closed"),
@@ -234,6 +224,32 @@ def _actions(v: View, meet) -> None:
             _action_edit(v, mine)
 
 
+def action_form(v: View, meet) -> None:
+    """Add an action agreed at one of the pilot's meetings (the newest first). Without a
+    meeting yet the page says how to get one (an action belongs to a meeting)."""
+    if meet.empty:
+        st.info(t("steps.action_needs_meeting"))
+        return
+    db, user = v.db, v.user
+    with st.expander(t("steps.action_add")):
+        fm = ui.Form("action", scope=v.village_id)
+        with fm:
+            st.selectbox(t("steps.meeting_date"), [int(i) for i in meet.id[::-1]],
+                         key=fm.key("meeting"), placeholder=t("steps.choose"),
+                         format_func={int(i): ui.fmt_date(day(d))
+                                      for i, d in zip(meet.id, meet.held_on)}.get)
+            st.text_input(t("steps.action"), key=fm.key("description"))
+            fm.err("description")
+            st.text_input(t("steps.who"), key=fm.key("who"))
+            fm.err("who")
+            fm.date("due", t("steps.due"), None, optional=True, none_label=t("steps.no_due"))
+            fm.err("due_on")
+            fm.submit(t("steps.save"),
+                      lambda x, _v: steps.add_action(db, user, x["meeting"], x["description"],
+                                                     x["who"], x["due"]),
+                      success=t("steps.saved"))
+
+
 def _action_edit(v: View, mine) -> None:
     db, user, vid = v.db, v.user, v.village_id
     rows = {int(r.id): r for r in mine.itertuples()}
@@ -246,8 +262,8 @@ def _action_edit(v: View, mine) -> None:
         fm.err("description")
         st.text_input(t("steps.who"), value=row.who or "", key=fm.key("who"))
         fm.err("who")
-        st.date_input(t("steps.due"), value=day(row.due_on), format="DD-MM-YYYY",
-                      key=fm.key("due"))
+        fm.date("due", t("steps.due"), day(row.due_on), optional=True,
+                none_label=t("steps.no_due"))
         fm.err("due_on")
         fm.submit(t("steps.save"),
                   lambda x, version: steps.update_action(db, user, pick, x["description"],

@@ -26,9 +26,12 @@ def _modes(v: View) -> None:
     adv = f.advised_mode
     in_use = f.modes
     c1, c2 = st.columns(2)
-    c1.metric(t("steps.advised_short"), ui.label("mode", adv) if adv else "–")
-    c2.metric(t("steps.modes_in_use"),
-              ", ".join(ui.label("mode", m) for m in in_use) if in_use else "–")
+    # label and text (wraps), not st.metric (cuts "Motiveren, Ondersteunen" off)
+    for col, label, value in ((c1, t("steps.advised_short"), ui.label("mode", adv) if adv else "–"),
+                              (c2, t("steps.modes_in_use"), ", ".join(
+                                  ui.label("mode", m) for m in in_use) if in_use else "–")):
+        col.caption(label)
+        col.markdown(f"**{ui.md(value)}**")
     if adv and in_use and adv not in {MODE_ADVICE.get(m, m) for m in in_use}:
         st.info(t("steps.mode_differs", mode=ui.label("mode", adv)))
     if adv == "none":   # the advice leaves the choice between niets doen and zelf doen open
@@ -146,8 +149,8 @@ def _safeguarding(v: View) -> None:
     # meanwhile, saving this form is refused instead of overwriting theirs.
     fm = ui.Form("safeguarding", scope=vid, record=plan)
     with fm:
-        st.date_input(t("steps.exit_date"), format="DD-MM-YYYY", value=p.get("exit_date"),
-                      key=fm.key("exit_date"))
+        fm.date("exit_date", t("steps.exit_date"), p.get("exit_date"), optional=True,
+                none_label=t("steps.no_exit_date"))
         fm.err("exit_date")
         st.text_input(t("steps.successor"), value=p.get("successor") or "", key=fm.key("successor"))
         fm.err("successor")
