@@ -8,7 +8,8 @@ import subprocess
 import sys
 import time
 
-from dorp import bench, ui
+from bench import run as bench
+from dorp import ui
 from tests.conftest import ROOT
 
 
@@ -17,7 +18,7 @@ def test_every_page_of_the_menu_is_benchmarked():
 
 
 def test_help_runs_without_streamlit_or_a_database():
-    r = subprocess.run([sys.executable, "-m", "dorp.bench", "--help"], cwd=ROOT,
+    r = subprocess.run([sys.executable, "-m", "bench", "--help"], cwd=ROOT,
                        capture_output=True, text=True)
     assert r.returncode == 0 and "--quick" in r.stdout
 
