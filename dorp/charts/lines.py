@@ -25,6 +25,7 @@ SCORE_COLOURS = {1: "#b35806", 2: "#f1a340", 3: "#d8d8d8", 4: "#998ec3", 5: "#54
 MISSING_COLOUR = "#f4f4f4"
 STEP_COLOURS = {1: "#E69F00", 2: "#56B4E9", 3: "#009E73", 4: "#0072B2"}
 MANY_POINTS = 24  # beyond this many points per series, lines without point marks
+CANVAS_FROM = 200  # marks of a map beyond which the browser draws on a canvas, not in SVG
 
 
 def _values(df: pd.DataFrame) -> dict:
@@ -247,8 +248,10 @@ def village_map(pilots: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     if len(pts) <= 30:
         layers.append(alt.Chart().mark_text(dy=-11, fontSize=11, color="#333333").encode(
             **enc, text=alt.Text("village:N")))
+    # Hundreds of dots are drawn on a canvas: as SVG each would be an element of the page.
+    meta = {"usermeta": {"embedOptions": {"renderer": "canvas"}}} if len(pts) > CANVAS_FROM else {}
     return alt.layer(*layers, data=_values(pts)).project(type="mercator").properties(
-        height=340).configure_view(
+        height=340, **meta).configure_view(
         stroke="#cccccc", fill="#fafafa")
 
 

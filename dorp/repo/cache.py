@@ -40,7 +40,10 @@ def stamp(db: Db) -> tuple:
 
 
 def _user_key(user: User) -> tuple:
-    return (user.username, user.role, tuple(sorted(user.village_ids)))
+    """What a cached read may depend on: the user's scope (role and villages), not the name,
+    so people with the same scope share a result (and a warm-up at server start serves the
+    first lead who logs in)."""
+    return (user.role, tuple(sorted(user.village_ids)))
 
 
 def memo(fn: F) -> F:

@@ -184,12 +184,12 @@ def _memo(key: tuple, _build):
 
 
 def cached(key: tuple, build):
-    """build(), memoised per user (name, role, villages), today, language and `key`, which must
-    name everything else build() depends on (page, filters, choices). Every ui.write() ends
-    the memo (after_write), so no cached view outlives a save."""
+    """build(), memoised per user scope (role and villages), today, language and `key`, which
+    must name everything else build() depends on (page, filters, choices). Every ui.write()
+    ends the memo (after_write), so no cached view outlives a save."""
     from dorp.repo import cache as write_stamp
     user = current_user()
-    who = (user.username, user.role, tuple(sorted(user.village_ids))) if user else None
+    who = (user.role, tuple(sorted(user.village_ids))) if user else None
     stamp = write_stamp.stamp(db())
     return _memo((_generation(), stamp, who, today().isoformat(), lang(), *key), build)
 
