@@ -101,7 +101,7 @@ def map_points(db: Db, user: User, filters: Filters | None = None) -> pd.DataFra
 
 def _geo(db: Db, ids: list[int]) -> pd.DataFrame:
     return db.df("SELECT id AS village_id, lat, lon FROM villages"
-                 " WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
+                 " WHERE id = ANY(CAST(? AS BIGINT[]))", [ids])
 
 
 @memo  # per user scope until the next write (dorp/repo/cache.py); warmed at server start
