@@ -10,6 +10,8 @@ from dorp.access import AccessDenied, User
 from dorp.repo import cache, dashboard
 from tests.conftest import AS_OF, FUNDER, LEAD, STEERING, user_of
 
+pytestmark = pytest.mark.both_stores
+
 FILTERS = [
     dashboard.Filters(),
     dashboard.Filters(municipalities=("Bronckhorst", "Lochem")),
