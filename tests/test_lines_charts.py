@@ -194,3 +194,11 @@ def test_pipeline_from_counts_equals_pipeline_from_pilots():
     counts = pilots.groupby(["step", "status"]).size().reset_index(name="n")
     a, b = lc.spec(charts.pipeline(pilots)), lc.spec(charts.pipeline(counts))
     assert list(a["datasets"].values()) == list(b["datasets"].values())
+
+
+def test_a_heatmap_of_many_pilots_is_drawn_on_a_canvas():
+    latest = latest_frame()
+    few = lc.spec(lc.heatmap(latest, pilots_frame()))
+    assert "usermeta" not in few                    # 3 pilots x 5 lines: SVG (its texts readable)
+    many = pd.DataFrame({"village_id": range(40), "village": [f"Dorp {i}" for i in range(40)]})
+    assert lc.spec(lc.heatmap(latest, many))["usermeta"] == {"embedOptions": {"renderer": "canvas"}}

@@ -26,6 +26,7 @@ MISSING_COLOUR = "#f4f4f4"
 STEP_COLOURS = {1: "#E69F00", 2: "#56B4E9", 3: "#009E73", 4: "#0072B2"}
 MANY_POINTS = 24  # beyond this many points per series, lines without point marks
 CANVAS_FROM = 200  # marks of a map beyond which the browser draws on a canvas, not in SVG
+CANVAS = {"embedOptions": {"renderer": "canvas"}}   # Streamlit passes it to vega-embed
 
 
 def _values(df: pd.DataFrame) -> dict:
@@ -169,7 +170,9 @@ def heatmap(latest: pd.DataFrame, pilots: pd.DataFrame, lang: str = "nl") -> alt
         color=alt.Color("ink:N", scale=None, legend=None),   # white on dark cells
     )
     # A step per row, not a fixed height: Streamlit collapses discrete rows of a fixed height.
-    return alt.layer(rect, text, data=_values(cells)).properties(height=alt.Step(28))
+    # Many cells (and their numbers) are drawn on a canvas rather than as SVG elements.
+    meta = {"usermeta": CANVAS} if len(cells) > CANVAS_FROM // 2 else {}
+    return alt.layer(rect, text, data=_values(cells)).properties(height=alt.Step(28), **meta)
 
 
 @_quick
@@ -249,7 +252,7 @@ def village_map(pilots: pd.DataFrame, lang: str = "nl") -> alt.Chart:
         layers.append(alt.Chart().mark_text(dy=-11, fontSize=11, color="#333333").encode(
             **enc, text=alt.Text("village:N")))
     # Hundreds of dots are drawn on a canvas: as SVG each would be an element of the page.
-    meta = {"usermeta": {"embedOptions": {"renderer": "canvas"}}} if len(pts) > CANVAS_FROM else {}
+    meta = {"usermeta": CANVAS} if len(pts) > CANVAS_FROM else {}
     return alt.layer(*layers, data=_values(pts)).project(type="mercator").properties(
         height=340, **meta).configure_view(
         stroke="#cccccc", fill="#fafafa")
