@@ -27,7 +27,7 @@ from dorp.db import Db
 
 F = TypeVar("F", bound=Callable)
 
-MAX_ENTRIES = 32  # per database connection
+MAX_ENTRIES = 64  # per database connection
 # The highest id, and how many entries lie in a window below it: a write committed late (its
 # ids taken before another's, committed after it - two app processes on PostgreSQL) still
 # changes the count. Counting only the window keeps the stamp cheap with millions of entries
