@@ -276,6 +276,98 @@ def bench_crowd(people: int = TARGETS["crowd_people"], rounds: int = 3) -> dict:
             "together_worst_ms": median(worst), "errors": errors, "load": [load0, load()]}
 
 
+def _socket_people(app_url: str, cookies: list[dict], page: str, n: int, start: threading.Event,
+                   out: list, ready: threading.Barrier) -> None:
+    """n people whose browsers are elsewhere: each keeps Streamlit's websocket open (with the
+    lead's cookies, as a browser would), asks for `page` when `start` is set and notes when
+    the first chart arrives and when the run ends (seconds since asking). Runs its own event
+    loop in this thread; `ready` is passed once every socket is connected."""
+    import asyncio
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.asyncio.client import connect
+
+    ws_url = app_url.replace("http://", "ws://") + "/_stcore/stream"
+    jar = "; ".join(f"{c['name']}={c['value']}" for c in cookies)
+    xsrf = next((c["value"] for c in cookies if c["name"] == "_streamlit_xsrf"), "")
+
+    async def person(go: asyncio.Event) -> tuple[float | None, float | None, str | None]:
+        try:
+            async with connect(ws_url, origin=app_url, additional_headers={"Cookie": jar},
+                               subprotocols=["streamlit", xsrf], max_size=None,
+                               open_timeout=120) as ws:
+                await go.wait()
+                msg = BackMsg()
+                msg.rerun_script.page_name = page
+                msg.rerun_script.context_info.locale = "nl-NL"
+                msg.rerun_script.context_info.timezone = "UTC"
+                msg.rerun_script.context_info.url = f"{app_url}/{page}"
+                t0 = time.perf_counter()
+                await ws.send(msg.SerializeToString())
+                first = None
+                while True:
+                    fm = ForwardMsg()
+                    fm.ParseFromString(await asyncio.wait_for(ws.recv(), 300))
+                    kind = fm.WhichOneof("type")
+                    if first is None and kind == "delta" \
+                            and fm.delta.WhichOneof("type") == "new_element" \
+                            and fm.delta.new_element.WhichOneof("type") == "vega_lite_chart":
+                        first = time.perf_counter() - t0
+                    if kind == "script_finished":
+                        return first, time.perf_counter() - t0, None
+        except Exception as e:  # noqa: BLE001 - reported
+            return None, None, f"{type(e).__name__}: {str(e)[:100]}"
+
+    async def main() -> None:
+        go = asyncio.Event()
+        tasks = [asyncio.create_task(person(go)) for _ in range(n)]
+        await asyncio.sleep(1.0)                    # let every socket connect
+        await asyncio.to_thread(ready.wait)
+        await asyncio.to_thread(start.wait)
+        go.set()
+        out.extend(await asyncio.gather(*tasks))
+
+    asyncio.run(main())
+
+
+def bench_crowd_sockets(people: int = TARGETS["crowd_people"], rounds: int = 3) -> dict:
+    """Ten people, each on their own device: one real browser here, the others as Streamlit
+    websocket sessions that ask the server for the overview (the server does all its work for
+    them: session, run, every element; only their drawing happens elsewhere). The browser's
+    first chart when all ask at the same moment, against the browser alone."""
+    load0 = load()
+    with working_copy(scale_db()) as db, server(ROOT / "app.py", db) as app, chromium() as b:
+        log(f"crowd: one browser and {people - 1} other devices' sessions at the same moment")
+        url = app.url + "/overzicht"
+        page = b.new_context(viewport=VIEWPORT, locale="nl-NL").new_page()
+        log_in(page, app.url)
+        cookies = page.context.cookies()
+        visit(page, url)                           # warm
+        alone = [visit(page, url) for _ in range(rounds)]
+        together, others, errors = [], [], []
+        for _ in range(rounds):
+            start, ready, got = threading.Event(), threading.Barrier(2), []
+            th = threading.Thread(target=_socket_people, daemon=True,
+                                  args=(app.url, cookies, "overzicht", people - 1, start, got, ready))
+            th.start()
+            ready.wait(timeout=300)
+            page.evaluate("() => { window.__benchOld = true; }")
+            start.set()
+            page.evaluate("u => { location.href = u; }", url)
+            try:
+                together.append(until(page, FIRST_CHART))
+            except Exception as e:  # noqa: BLE001
+                errors.append(f"browser: {type(e).__name__}: {str(e)[:120]}")
+            th.join(timeout=600)
+            others += [f * 1000 for f, _d, err in got if f is not None]
+            errors += [f"session: {err}" for _f, _d, err in got if err]
+    return {"people": people, "rounds": rounds, "alone_ms": median(alone),
+            "together_ms": median(together), "together_worst_ms": max(together, default=float("nan")),
+            "others_median_ms": median(others), "others_worst_ms": max(others, default=float("nan")),
+            "errors": errors, "load": [load0, load()]}
+
+
 # --- memory with many sessions; PostgreSQL with two app processes ------------------------------------
 
 # Done = the page is rendered: every chart has drawn (svg/canvas), the script has finished.

@@ -54,26 +54,31 @@ def _profiled(at) -> str:
     finally:
         LocalScriptRunner._run_script_thread = original
     text = done[-1].output_text(unicode=False, color=False, show_all=False) if done else ""
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith((" _", "/_", "/ "))]
-    return "\n".join(lines[:PROFILE_LINES])
+    lines = text.splitlines()
+    start = next((i + 1 for i, ln in enumerate(lines) if ln.startswith("Profile at")), 0)
+    return "\n".join([ln for ln in lines[start:] if ln.strip()][:PROFILE_LINES])
 
 
 def _measure(at, runs: int, warmup: int, budget_s: float) -> dict:
+    """Wall and CPU milliseconds of `runs` warm re-runs (fewer, at least 3, when a slow page
+    would eat the budget). CPU is the process's: nearly all of it is the script's run, and
+    unlike wall time it hardly grows with the machine's load."""
     for _ in range(warmup):
         at.run()
-    times, spent = [], 0.0
-    # `runs` re-runs, or fewer (at least 3) when a slow page would eat the budget
+    times, cpu, spent = [], [], 0.0
     while len(times) < runs and (len(times) < 3 or spent < budget_s):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         at.run()
         times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         spent += times[-1] / 1000
     if at.exception:
         raise RuntimeError(at.exception[0].message)
-    return {"warm_ms": median(times), "runs": len(times), "profile": _profiled(at)}
+    return {"times": times, "cpu": cpu}
 
 
-def apptest_child(db_file: str, runs: int, warmup: int, budget_s: float) -> None:
+def apptest_child(db_file: str, runs: int, warmup: int, budget_s: float,
+                  profile: bool = False) -> None:
     """In a child process (one database per process): each page as a lead, re-run warm."""
     os.environ["DORP_DB"] = db_file
     os.environ["DORP_TODAY"] = TODAY.isoformat()
@@ -98,13 +103,17 @@ def apptest_child(db_file: str, runs: int, warmup: int, budget_s: float) -> None
             if at.exception:
                 raise RuntimeError(at.exception[0].message)
             row.update(_measure(at, runs, warmup, budget_s))
+            if profile:
+                row["profile"] = _profiled(at)
             if script == PILOT:          # the other tabs, each opened as a user would
                 for n in range(1, len(at.tabs)):
                     at.session_state["pilot_tab"] = at.tabs[n].label
                     at.run()
                     try:
-                        result[tab_row(script, n)] = {"tab": at.tabs[n].label,
-                                                      **_measure(at, runs, warmup, budget_s)}
+                        tab = {"tab": at.tabs[n].label, **_measure(at, runs, warmup, budget_s)}
+                        if profile:
+                            tab["profile"] = _profiled(at)
+                        result[tab_row(script, n)] = tab
                     except Exception as e:  # noqa: BLE001
                         result[tab_row(script, n)] = {"error": f"{type(e).__name__}: {str(e)[:120]}"}
         except Exception as e:  # report, do not stop the benchmark
@@ -113,9 +122,10 @@ def apptest_child(db_file: str, runs: int, warmup: int, budget_s: float) -> None
     print("RESULT " + json.dumps(result))
 
 
-def _pages_child(target: str, runs: int, warmup: int, budget_s: float) -> dict:
+def _pages_child(target: str, runs: int, warmup: int, budget_s: float, profile: bool) -> dict:
     r = subprocess.run([sys.executable, "-m", "bench", "--apptest-child", target,
-                        "--runs", str(runs), "--warmup", str(warmup), "--budget", str(budget_s)],
+                        "--runs", str(runs), "--warmup", str(warmup), "--budget", str(budget_s)]
+                       + (["--profile"] if profile else []),
                        cwd=ROOT, capture_output=True, text=True, timeout=1800)
     line = [x for x in r.stdout.splitlines() if x.startswith("RESULT ")]
     if not line:
@@ -123,14 +133,42 @@ def _pages_child(target: str, runs: int, warmup: int, budget_s: float) -> dict:
     return json.loads(line[-1][7:])
 
 
-def bench_pages(runs: int, warmup: int, budget_s: float, pg_url: str | None = None) -> dict:
+def _merge(rounds: list[dict]) -> dict:
+    """The rounds' samples of each page together: medians, the number of runs, a profile."""
+    out: dict[str, dict] = {}
+    for rnd in rounds:
+        for row, r in rnd.items():
+            m = out.setdefault(row, {"times": [], "cpu": []})
+            for k, v in r.items():
+                if k in ("times", "cpu"):
+                    m[k] += v
+                else:
+                    m.setdefault(k, v)
+    for m in out.values():
+        if m["times"]:
+            m.update(warm_ms=median(m["times"]), cpu_ms=median(m["cpu"]), runs=len(m["times"]))
+            m.pop("error", None)
+        del m["times"], m["cpu"]
+    return out
+
+
+def bench_pages(runs: int, warmup: int, budget_s: float, pg_url: str | None = None,
+                rounds: int = 2) -> dict:
+    """Demo and scale in alternating rounds (a change of the machine's load then falls on
+    both), each round a fresh child process per database; the last scale round profiles."""
     out = {"load": [os.getloadavg()[0]]}
-    for label, path in (("demo", demo_db()), ("scale", scale_db())):
-        with working_copy(path) as copy:
-            log(f"pages: AppTest warm re-runs on the {label} database ({runs} runs each)")
-            out[label] = _pages_child(str(copy), runs, warmup, budget_s)
+    samples: dict[str, list] = {"demo": [], "scale": []}
+    per_round = max(3, -(-runs // rounds))
+    for r in range(rounds):
+        for label, path in (("demo", demo_db()), ("scale", scale_db())):
+            with working_copy(path) as copy:
+                log(f"pages: AppTest warm re-runs on the {label} database, round {r + 1} of "
+                    f"{rounds} ({per_round} runs each)")
+                samples[label].append(_pages_child(str(copy), per_round, warmup, budget_s,
+                                                   profile=r == rounds - 1))
+    out["demo"], out["scale"] = _merge(samples["demo"]), _merge(samples["scale"])
     if pg_url:
         log(f"pages: AppTest warm re-runs on PostgreSQL at scale ({runs} runs each)")
-        out["pg"] = _pages_child(pg_url, runs, warmup, budget_s)
+        out["pg"] = _merge([_pages_child(pg_url, runs, warmup, budget_s, profile=False)])
     out["load"].append(os.getloadavg()[0])
     return out

@@ -38,8 +38,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import yardstick
-from bench.browser import (bench_browser, bench_cold, bench_crowd, bench_make_run,
-                           bench_pg_sessions, bench_sessions)
+from bench.browser import (bench_browser, bench_cold, bench_crowd, bench_crowd_sockets,
+                           bench_make_run, bench_pg_sessions, bench_sessions)
 from bench.common import (BENCH_DIR, CHROMIUM, IMPORT_ROWS, PG_SESSIONS, ROOT, SCALE, SESSIONS,
                           TARGETS, TODAY, _src_hash, demo_db, log, median, scale_db,
                           working_copy)
@@ -268,10 +268,19 @@ def targets(res: dict) -> list[tuple[str, str, str, bool | None]]:
             out.append((f"{what} within 2x of a later visit",
                         f"{r:.2f}x ({cs[f'{who}_first_s']:.2f} s vs {cs[f'{who}_later_s']:.2f} s)",
                         _load(cs), r <= T["cold_ratio"]))
-    cr = res.get("crowd")
+    cd = (res.get("crowd") or {}).get("devices")
+    if cd and "error" not in cd:
+        r = cd["together_worst_ms"] / cd["alone_ms"]
+        out.append((f"{cd['people']} people at once, each on their own device: the browser here "
+                    "within 3x of alone, no errors",
+                    f"{r:.2f}x ({cd['together_worst_ms'] / 1000:.2f} s vs "
+                    f"{cd['alone_ms'] / 1000:.2f} s; {len(cd['errors'])} errors)", _load(cd),
+                    r <= T["crowd_ratio"] and not cd["errors"]))
+    cr = (res.get("crowd") or {}).get("browsers")
     if cr and "error" not in cr:
         r = cr["together_worst_ms"] / cr["alone_ms"]
-        out.append((f"{cr['people']} people at once: each within 3x of one alone, no errors",
+        out.append((f"{cr['people']} people at once, all {cr['people']} browsers on this machine: "
+                    "each within 3x of one alone, no errors",
                     f"{r:.2f}x (slowest {cr['together_worst_ms'] / 1000:.2f} s vs "
                     f"{cr['alone_ms'] / 1000:.2f} s; {len(cr['errors'])} errors)", _load(cr),
                     r <= T["crowd_ratio"] and not cr["errors"]))
@@ -363,43 +372,68 @@ def report(res: dict, started: float) -> str:
                       f"saw the chart {cs['cold_since_start_s']:.1f} s after the server was started.",
                       ""]
 
-    cr = res.get("crowd")
-    if cr:
+    crowd = res.get("crowd") or {}
+    if crowd:
         lines += [f"## {TARGETS['crowd_people']} people open the overview at the same moment", ""]
-        if "error" in cr:
-            lines += [f"Not measured: {cr['error']}", ""]
+    cd = crowd.get("devices")
+    if cd:
+        if "error" in cd:
+            lines += [f"Each on their own device: not measured: {cd['error']}", ""]
         else:
-            lines += ["| | to first chart (s) |", "|---|---:|",
+            lines += ["Each on their own device: one real browser here, the other "
+                      f"{cd['people'] - 1} as Streamlit sessions over the websocket (the server "
+                      "does all its work for them: session, run, every element; only their drawing "
+                      "happens elsewhere), all asking at the same moment.", "",
+                      "| | to first chart (s) |", "|---|---:|",
+                      f"| the browser alone | {cd['alone_ms'] / 1000:.2f} |",
+                      f"| the browser, all {cd['people']} at once (slowest of {cd['rounds']} rounds) "
+                      f"| {cd['together_worst_ms'] / 1000:.2f} |",
+                      f"| the other {cd['people'] - 1}: first chart received, median / slowest | "
+                      f"{cd['others_median_ms'] / 1000:.2f} / {cd['others_worst_ms'] / 1000:.2f} |",
+                      "", f"Errors: {len(cd['errors'])}; {_load(cd)}."]
+            lines += [f"- {e}" for e in cd["errors"][:10]] + [""]
+    cr = crowd.get("browsers")
+    if cr:
+        if "error" in cr:
+            lines += [f"All browsers on this machine: not measured: {cr['error']}", ""]
+        else:
+            lines += [f"All {cr['people']} browsers on this machine (they share its cores with "
+                      "each other and with the server):", "",
+                      "| | to first chart (s) |", "|---|---:|",
                       f"| one person alone (the others idle) | {cr['alone_ms'] / 1000:.2f} |",
                       f"| all {cr['people']} at once: median | {cr['together_median_ms'] / 1000:.2f} |",
                       f"| all {cr['people']} at once: the slowest (median over {cr['rounds']} rounds) "
                       f"| {cr['together_worst_ms'] / 1000:.2f} |", "",
                       f"Each browser logged in as a lead; each time is that page's own, from its "
-                      f"navigation; errors: {len(cr['errors'])}; {_load(cr)}. All {cr['people']} "
-                      "browsers run on this machine and share its cores with the server."]
+                      f"navigation; errors: {len(cr['errors'])}; {_load(cr)}."]
             lines += [f"- {e}" for e in cr["errors"][:10]] + [""]
 
     pg = res.get("pages")
     if pg:
         lines += ["## Pages: warm server re-run (AppTest, lead, median)", "",
-                  "| page | demo (ms) | scale 1000 (ms) | ratio | < 150 ms | within 1.5x | runs |",
-                  "|---|---:|---:|---:|---|---|---|"]
+                  "| page | demo (ms) | scale 1000 (ms) | ratio | < 150 ms | within 1.5x | "
+                  "CPU demo / scale (ms) | runs |",
+                  "|---|---:|---:|---:|---|---|---:|---|"]
         missed = []
         for row, d, s in _page_figures(res):
             name = row + (f" ({s['tab']})" if s.get("tab") else "")
             if "warm_ms" in d and "warm_ms" in s:
                 ratio = s["warm_ms"] / d["warm_ms"]
                 fast, even = s["warm_ms"] < T["page_ms"], ratio <= T["page_ratio"]
+                cpu = (f"{d['cpu_ms']:.0f} / {s['cpu_ms']:.0f}" if "cpu_ms" in d and "cpu_ms" in s
+                       else "")
                 lines.append(f"| {name} | {d['warm_ms']:.1f} | {s['warm_ms']:.1f} | {ratio:.2f} "
-                             f"| {_ok(fast)} | {_ok(even)} | {d['runs']}/{s['runs']} |")
+                             f"| {_ok(fast)} | {_ok(even)} | {cpu} | {d['runs']}/{s['runs']} |")
                 if not (fast and even):
                     missed.append((name, d, s))
             else:
                 err = s.get("error") or d.get("error") or "no result"
-                lines.append(f"| {name} | - | - | - | error: {err} | | |")
-        lines += ["", "Median of up to 15 re-runs of one logged-in session after warm-up (fewer, "
-                  "at least 3, for a page slower than 6 s in all); the pilot page's first pilot, "
-                  f"each tab opened in turn; {_load(pg)}.", ""]
+                lines.append(f"| {name} | - | - | - | error: {err} | | | |")
+        lines += ["", "Median of up to 16 re-runs of one logged-in session after warm-up, in two "
+                  "rounds that alternate between the databases (fewer, at least 3, for a page "
+                  "slower than 6 s in all); the pilot page's first pilot, each tab opened in "
+                  "turn. CPU: the process's CPU time per re-run (it hardly grows with the "
+                  f"machine's load, the wall time does); {_load(pg)}.", ""]
         if missed:
             lines += ["### Profiles of the pages that miss a target", "",
                       "One warm re-run at scale under pyinstrument (wall-clock seconds; the "
@@ -495,6 +529,15 @@ def report(res: dict, started: float) -> str:
     return "\n".join(lines)
 
 
+def _part(fn) -> dict:
+    """One part of a section: its result, or what went wrong (the other parts still run)."""
+    try:
+        return fn()
+    except Exception as e:  # noqa: BLE001
+        log(f"failed: {type(e).__name__}: {e}")
+        return {"error": f"{type(e).__name__}: {str(e)[:200]}"}
+
+
 SECTIONS = ("pages", "browser", "cold", "crowd", "queries", "import", "sessions", "make_run",
             "pg_sessions")
 
@@ -509,9 +552,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=15, help=argparse.SUPPRESS)
     ap.add_argument("--warmup", type=int, default=3, help=argparse.SUPPRESS)
     ap.add_argument("--budget", type=float, default=6.0, help=argparse.SUPPRESS)
+    ap.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.apptest_child:
-        apptest_child(args.apptest_child, args.runs, args.warmup, args.budget)
+        apptest_child(args.apptest_child, args.runs, args.warmup, args.budget, args.profile)
         return 0
 
     # A stopped benchmark (Ctrl+C, kill) still stops its servers and browsers.
@@ -555,7 +599,8 @@ def main(argv: list[str] | None = None) -> int:
             res["pg_error"] = f"{type(e).__name__}: {str(e)[:200]}"
     attempt("browser", lambda: bench_browser(runs=3 if q else 9))
     attempt("cold", lambda: bench_cold(later=3 if q else 5))
-    attempt("crowd", lambda: bench_crowd(rounds=1 if q else 3))
+    attempt("crowd", lambda: {"devices": _part(lambda: bench_crowd_sockets(rounds=1 if q else 3)),
+                              "browsers": _part(lambda: bench_crowd(rounds=1 if q else 2))})
     attempt("pages", lambda: bench_pages(runs=5 if q else 15, warmup=1 if q else 2,
                                          budget_s=2.0 if q else 6.0, pg_url=pg_url))
     if pg_url:
