@@ -54,7 +54,8 @@ mutate: install
 	$(BIN)/mutmut results
 
 # Copy the screenshots the README shows from the browser tests' latest run into docs/.
-README_SHOTS := overzicht-dashboard stap-2-mbc dorpsdashboard-laren financiers
+README_SHOTS := overzicht-dashboard stap-2-mbc dorpsdashboard-laren financiers \
+               burgerkracht-tab burgerkracht-dashboard
 screenshots:
 	mkdir -p docs/screenshots
 	for s in $(README_SHOTS); do cp tests/artifacts/$$s.png docs/screenshots/; done

@@ -145,13 +145,13 @@ elif st.toggle(ui.t("overview.compare_show"), key="ov_compare_on"):   # drawn on
 # --- all pilots -----------------------------------------------------------------------------------
 st.subheader(ui.t("overview.table"))
 
-
 def pilots_table():
     """The table's rows, each label looked up once (not once per pilot)."""
     steps_ = {s: ui.label("step", s) for s in STEPS}
     statuses_ = {s: ui.label("status", s) for s in STATUSES}
     alerts_ = {c: ui.label("alert", c) for c in ALERTS}
     none = ui.t("overview.no_alerts")
+    stages_: dict = {}
     days: dict = {}
 
     def day(d):
@@ -159,14 +159,24 @@ def pilots_table():
             days[d] = ui.fmt_date(d)
         return days[d]
 
+    def bkg_stage(vid) -> str:
+        """Where the village stands in the Burgerkrachtgenerator (issue 15)."""
+        instrument = data.facts[vid].burgerkracht
+        stage = instrument.stage if instrument is not None else None
+        if stage not in stages_:
+            stages_[stage] = ui.label("bkg.stage", stage) if stage else ui.t("bkg.overview_none")
+        return stages_[stage]
+
     return df.assign(
+        bkg=df.village_id.map(bkg_stage),
         step=df.step.map(steps_),
         status=df.status.map(statuses_),
         last_activity=df.last_activity.map(day),
         alerts=df.alerts.map(lambda codes: ", ".join(alerts_[c] for c in codes) or none),
         link=df.village_id.map(lambda v: f"pilot?village_id={v}"),
         board=df.village_id.map(lambda v: f"dorpsdashboard?village_id={v}"),
-    )[["village", "municipality", "step", "status", "last_activity", "alerts", "link", "board"]]
+    )[["village", "municipality", "step", "status", "bkg", "last_activity", "alerts", "link",
+       "board"]]
 
 
 table = ui.cached(("overview.table", fkey), pilots_table)
@@ -179,6 +189,7 @@ st.dataframe(
         "municipality": ui.t("overview.municipality"),
         "step": ui.t("overview.step"),
         "status": ui.t("overview.status"),
+        "bkg": ui.t("bkg.overview_col"),
         "last_activity": ui.t("overview.last_update"),
         "alerts": ui.t("overview.alerts"),
         "link": st.column_config.LinkColumn(ui.t("overview.open"), display_text=ui.t("overview.open")),
