@@ -108,7 +108,7 @@ def import_available() -> bool:
 def import_workbook(rows: int = IMPORT_ROWS) -> tuple[Path, int]:
     """A valid exchange workbook of about `rows` data rows (the scale generator's villages)."""
     from dorp import demo_scale
-    from dorp.sheets import BY_NAME
+    from dorp.sheets import SHEETS
 
     n = 1
     per_village = 6 * 5 * demo_scale.MONTHS   # rough guess, refined below
@@ -119,7 +119,9 @@ def import_workbook(rows: int = IMPORT_ROWS) -> tuple[Path, int]:
         if total >= rows:
             break
         n += max(1, (rows - total) // 700)
-    key = f"g{demo_scale.GENERATOR_VERSION}-{_src_hash('dorp/demo_scale.py', 'dorp/sheets.py')}"
+    # w2: every promised sheet is written (header only where the generator has no rows)
+    key = (f"g{demo_scale.GENERATOR_VERSION}-w2-"
+           f"{_src_hash('dorp/demo_scale.py', 'dorp/sheets.py')}")
     path = BENCH_DIR / f"import-{rows}-{TODAY}-{key}.xlsx"
     if path.exists():
         return path, total
@@ -127,9 +129,17 @@ def import_workbook(rows: int = IMPORT_ROWS) -> tuple[Path, int]:
     log(f"writing the import workbook {path.name} ({total} rows, {n} villages)")
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     wb = openpyxl.Workbook(write_only=True)
-    for name, df in tables.items():
-        cols = [c for c in BY_NAME[name].columns if c in df.columns]
-        ws = wb.create_sheet(name)
+    for sheet in SHEETS:
+        # A workbook has every promised sheet (the import refuses one without); the scale
+        # generator has no rows for some (the Burgerkrachtgenerator): their header only.
+        df = tables.get(sheet.name)
+        if df is None and not sheet.promised:
+            continue
+        ws = wb.create_sheet(sheet.name)
+        if df is None:
+            ws.append(list(sheet.columns))
+            continue
+        cols = [c for c in sheet.columns if c in df.columns]
         ws.append(cols)
         for rec in df[cols].itertuples(index=False, name=None):
             ws.append([_cell(v) for v in rec])
