@@ -117,3 +117,26 @@ def test_report_shows_each_pilot_tab_and_the_profile_of_what_misses():
     assert "0.18 render  step2.py:17" in profiles
     assert "pages/a.py" not in profiles                   # met both targets: no profile
     assert "CPU per load (where the time goes)" in text and "1.10 s in the browser" in text
+
+
+
+def test_the_import_workbook_is_one_the_app_accepts(tmp_path, monkeypatch):
+    """The benchmark's import workbook (from the scale generator) has every promised sheet, so
+    `dorp import` takes it: the import is measured, not refused (the Burgerkrachtgenerator's
+    sheets came after the generator and have no rows there: their header only)."""
+    import os
+
+    import openpyxl
+
+    from dorp.sheets import BY_NAME, SHEETS
+    monkeypatch.setattr(bench, "BENCH_DIR", tmp_path)
+    path, rows = bench.import_workbook(rows=1000)
+    assert rows >= 1000
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert {s.name for s in SHEETS if s.promised} <= set(wb.sheetnames)
+    assert next(wb["bkg_themes"].iter_rows(values_only=True)) == BY_NAME["bkg_themes"].columns
+    wb.close()
+    env = {**os.environ, "DORP_DB": str(tmp_path / "dorp.duckdb")}
+    r = subprocess.run([sys.executable, "-m", "dorp.cli", "import", str(path)], cwd=ROOT,
+                       env=env, capture_output=True, text=True)
+    assert r.returncode == 0, (r.stdout + r.stderr)[-600:]
