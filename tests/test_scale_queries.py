@@ -167,7 +167,8 @@ def test_safeguarding_as_of_the_day_of_entry(empty_db):
 
 def test_facts_are_cached_until_a_write(scale_db):
     from dorp.repo import cache
-    pilots.facts(scale_db, SYSTEM, AS_OF)
-    hits = cache.stats["hits"]
-    pilots.facts(scale_db, SYSTEM, AS_OF)
-    assert cache.stats["hits"] == hits + 2    # the facts rows and the Burgerkrachtgenerator's
+    first = pilots.facts(scale_db, SYSTEM, AS_OF)
+    hits, misses = cache.stats["hits"], cache.stats["misses"]
+    assert pilots.facts(scale_db, SYSTEM, AS_OF) is first
+    # the facts are kept whole (rows, the Burgerkrachtgenerator's, PilotFacts): one hit
+    assert (cache.stats["hits"], cache.stats["misses"]) == (hits + 1, misses)
