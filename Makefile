@@ -43,7 +43,7 @@ test: install chromium servers
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: install chromium servers
-	$(BIN)/python -m dorp.bench
+	$(BIN)/python -m bench
 
 # Mutation testing of the method's rules (dorp/rules.py, moves.py, vote.py; [tool.mutmut] in
 # pyproject.toml): every mutant the tests do not kill is listed. Not part of `make test`.

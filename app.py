@@ -23,6 +23,10 @@ if __name__ != "__main__":
     app = st.App("app.py", routes=sessions.make_routes(ui.db),
                  middleware=[Middleware(httpsec.SecurityMiddleware, get_db=ui.db,
                                         is_lead=sessions.is_lead_session)])
+    # The first visitor after a start should not wait for imports, migrations and the facts
+    # of every pilot: a background thread does that now (dorp/ui/warm.py).
+    from dorp.ui import warm
+    warm.start()
 else:
     from dorp import ui
 

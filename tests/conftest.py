@@ -172,6 +172,17 @@ def app_as(demo_db):
     return make
 
 
+def pilot_tab(at, n: int, run: bool = True):
+    """Open tab n of the pilot page (0 = status, 1-4 = the steps, 5 = the
+    Burgerkrachtgenerator): only the open tab is drawn. With run=False the tab opens on the
+    next run (e.g. when the pilot is chosen)."""
+    at.session_state["pilot_tab"] = at.tabs[n].label
+    if run:
+        at.run()
+        assert not at.exception, at.exception
+    return at
+
+
 def chart_spec(el) -> dict:
     """The Vega-Lite spec of an AppTest chart element."""
     import json

@@ -228,6 +228,8 @@ FUNCTIONS = {
     "pilots.overview": (lambda db, u, c: pilots.overview(db, u, TODAY), "YSY"),
     "dashboard.programme": (lambda db, u, c: dashboard.programme(db, u, TODAY), "YNN"),
     "dashboard.municipalities": (lambda db, u, c: dashboard.municipalities(db, u), "YNN"),
+    "dashboard.pipeline": (lambda db, u, c: dashboard.pipeline(db, u), "YNN"),
+    "dashboard.map_points": (lambda db, u, c: dashboard.map_points(db, u), "YNN"),
     "dashboard.compare": (lambda db, u, c: dashboard.compare(db, u, [c["vid"]], [c["vid"]]),
                           "YNN"),
     "dashboard.latest": (lambda db, u, c: dashboard.latest(db, u, [c["vid"]]), "YNN"),

@@ -83,9 +83,13 @@ CURRENT = {"tab": None}
 
 
 def tab(page, name):
+    """Open a tab of the pilot page: only the open tab is drawn, so opening one re-runs the
+    page; wait for that run."""
     CURRENT["tab"] = name
-    page.get_by_role("tab", name=name).click()
-    page.wait_for_timeout(200)
+    t = page.get_by_role("tab", name=name)
+    if t.get_attribute("aria-selected") != "true":
+        t.click()
+        idle(page)
 
 
 def move_on(page, to):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from dorp.db import open_db
 from tests.conftest import PASSWORDS, STEERING, login, shot, start_server
-from tests.test_browser_journey import choose, idle
+from tests.test_browser_journey import choose, idle, tab
 
 pytestmark = pytest.mark.browser
 DECISION = "Dubbelklik: de werkgroep vervoer gaat door."
@@ -31,8 +31,7 @@ def fill(page):
     # A run still going (the one after logging in, on a busy machine) redraws the form and
     # drops a choice made in it meanwhile: start when the page is idle.
     idle(page)
-    page.get_by_role("tab", name="3 · Stuurgroep").click()
-    idle(page)
+    tab(page, "3 · Stuurgroep")      # only the open tab is drawn: waits for its run
     expander = page.get_by_text("Vergadering vastleggen", exact=True)
     if not page.get_by_role("textbox", name="Besluiten", exact=True).first.is_visible():
         expander.click()

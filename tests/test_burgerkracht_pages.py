@@ -5,7 +5,8 @@ village, quiet groups in "Aandacht nodig") and the funder's counts."""
 
 
 from dorp.repo import burgerkracht as bkg
-from tests.conftest import AS_OF, FUNDER, LEAD, STEERING, chart_data, chart_spec, form_widget, user_of
+from tests.conftest import (AS_OF, FUNDER, LEAD, STEERING, chart_data, chart_spec, form_widget,
+                            pilot_tab, user_of)
 
 PILOT = "pages/pilot.py"
 DASHBOARD = "pages/dorpsdashboard.py"
@@ -20,7 +21,9 @@ def texts(elements) -> list[str]:
 
 
 def pilot_page(app_as, db, village, user=LEAD, lang="nl"):
+    """The pilot page of `village` on its Burgerkrachtgenerator tab (only the open tab is drawn)."""
     at = app_as(user, page=PILOT, lang=lang)
+    pilot_tab(at, 5, run=False)
     next(s for s in at.selectbox if s.key == "pilot_village").set_value(vid(db, village)).run()
     assert not at.exception, at.exception
     return at

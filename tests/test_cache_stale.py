@@ -146,3 +146,33 @@ def _exact_values(at) -> set[str]:
         for el in getattr(at, kind, []):
             values |= {str(o) for o in el.options}
     return values
+
+
+def test_sessions_asking_at_once_share_one_computation(demo_db):
+    """Ten people opening the overview together: the facts are computed once, the others
+    wait for that result (and a failure is not cached: the next caller tries again)."""
+    import threading
+    import time
+    calls = []
+
+    @cache.memo
+    def slow(db, user, x):
+        calls.append(x)
+        time.sleep(0.2)
+        if x == "fails":
+            raise RuntimeError("boom")
+        return [x]
+
+    lead = user_of(demo_db, LEAD)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(slow(demo_db, lead, 1)))
+               for _ in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert calls == [1] and got == [[1]] * 6
+    for _ in range(2):
+        with pytest.raises(RuntimeError):
+            slow(demo_db, lead, "fails")
+    assert calls == [1, "fails", "fails"]

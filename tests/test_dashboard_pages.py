@@ -39,17 +39,26 @@ def test_overview_shows_attention_heatmap_map_and_comparison(app_as):
     assert "Al 144 dagen niets vastgelegd" in body
     assert "In de stuurgroep zit niemand namens de gemeente" in body
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 4   # pipeline, map, heatmap, month-of-pilot comparison
+    assert len(charts) == 3   # pipeline, map, heatmap; the comparison when asked for
     heat = chart_data(charts[2])
     laren = heat[heat.village == "Laren"].set_index("line")["score_label"].to_dict()
     assert laren["broad_support"] == "2" and laren["safeguarding"] == "2"
     assert set(heat.village) == {"Vorden", "Winssen", "Laren", "Heteren"}
     geo = chart_data(charts[1])
     assert len(geo) == 10 and {"lat", "lon"} <= set(geo.columns)
+    assert len(at.multiselect) == 3            # the filters; no picker of pilots to compare yet
+    at.toggle(key="ov_compare_on").set_value(True).run()
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 4                    # ... now with the month-of-pilot comparison
+    comp = chart_data(charts[3])
+    assert set(comp.dropna(subset=["series"])["series"]) == {
+        "Vorden", "Winssen", "Laren", "Heteren", "Mediaan van de getoonde pilots"}
 
 
 def test_overview_filters_apply_to_every_chart_and_table(app_as):
     at = app_as(LEAD, page="pages/overzicht.py")
+    at.toggle(key="ov_compare_on").set_value(True).run()
     at.multiselect(key="ov_mun").set_value(["Bronckhorst", "Lochem"]).run()
     assert not at.exception
     assert [m.value for m in at.metric][0] == "2"

@@ -21,7 +21,8 @@ import pytest
 from dorp import i18n
 from dorp.access import SYSTEM
 from dorp.repo import budget, lines, steps, users
-from tests.conftest import AS_OF, LEAD, PASSWORDS, STEERING, FUNDER, form_widget, user_of
+from tests.conftest import (AS_OF, LEAD, PASSWORDS, STEERING, FUNDER, form_widget, pilot_tab,
+                            user_of)
 
 PILOT, METINGEN, BEGROTING, START, ACCOUNTS = (
     "pages/pilot.py", "pages/metingen.py", "pages/begroting.py", "pages/startbijeenkomst.py",
@@ -56,6 +57,24 @@ def stale_warning(at, who: str) -> bool:
 
 
 # --- navigation -----------------------------------------------------------------------------------
+
+# The pilot page draws only its open tab: the tab each of its forms is on (0 = status, 1-4 = the
+# steps, 5 = the Burgerkrachtgenerator).
+PILOT_TABS = {"move": 0, "presented": 2, "close_no_go": 2, "member_end": 3, "meeting_edit": 3,
+              "action_edit": 3, "action_done": 3, "action_reopen": 3, "meeting": 3,
+              "safeguarding": 4, "mode_end": 4, "phase": 4, "bkg_group": 5, "bkg_mode_end": 5}
+
+
+def on_page(app_as, user, case):
+    """`user` on the case's page; on the pilot page its form's tab is opened."""
+    at = ok(app_as(user, page=case.page))
+    return pilot_tab(at, PILOT_TABS[case.form]) if case.page == PILOT else at
+
+
+def meetings_tab(at):
+    """The pilot page's step 3 tab (steering group: members, meetings, actions)."""
+    return pilot_tab(at, PILOT_TABS["meeting"])
+
 
 def pilot(at, village_id):
     next(s for s in at.selectbox if s.label == "Pilot").set_value(village_id).run()
@@ -527,7 +546,7 @@ def prepared(case, at, rec, n):
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_a_switching_record_never_carries_a_value_into_another(app_as, demo_db, case):
     a, b = case.setup(demo_db)
-    at = ok(app_as(LEAD, page=case.page))   # the page opens on its first record first
+    at = on_page(app_as, LEAD, case)          # the page opens on its first record first
     case.open(at, a)
     assert case.read(at, a) == case.shows(demo_db, a), f"{case.name}: A shows another's value"
     typed_in_a = prepared(case, at, a, 1)       # typed, not saved
@@ -550,7 +569,7 @@ def test_a_switching_record_never_carries_a_value_into_another(app_as, demo_db, 
 def test_b_two_sessions_the_second_save_is_refused_and_keeps_its_input(app_as, demo_db, lead2,
                                                                        case):
     a, _ = case.setup(demo_db)
-    first, second = ok(app_as(lead2, page=case.page)), ok(app_as(LEAD, page=case.page))
+    first, second = on_page(app_as, lead2, case), on_page(app_as, LEAD, case)
     case.open(first, a)
     case.open(second, a)                        # both show the same record
     before = case.state(demo_db, a)
@@ -601,7 +620,7 @@ def fill_meeting(at, on=None, ms=4, cs=3, decisions="Doorgaan met de werkgroepen
 def test_the_meeting_form_is_empty_after_a_save_and_confirms_beside_its_button(app_as, demo_db):
     v = vid(demo_db, "Vorden")
     n = meeting_count(demo_db, v)
-    at = ok(app_as(STEERING, page=PILOT))
+    at = meetings_tab(ok(app_as(STEERING, page=PILOT)))
     fill_meeting(at)
     submit(at, "meeting")
     assert meeting_count(demo_db, v) == n + 1
@@ -620,7 +639,7 @@ def test_a_second_meeting_on_the_same_date_asks_first(app_as, demo_db):
     v = vid(demo_db, "Vorden")
     held = demo_db.scalar("SELECT max(held_on) FROM steering_meetings WHERE village_id = ?", [v])
     n = meeting_count(demo_db, v)
-    at = ok(app_as(STEERING, page=PILOT))
+    at = meetings_tab(ok(app_as(STEERING, page=PILOT)))
     fill_meeting(at, on=held)
     submit(at, "meeting")
     assert meeting_count(demo_db, v) == n                    # not stored: it asks
@@ -640,7 +659,7 @@ def test_the_same_meeting_from_two_sessions_is_stored_once(app_as, demo_db):
     second is asked whether it really is a second meeting that day."""
     v = vid(demo_db, "Vorden")
     n = meeting_count(demo_db, v)
-    one, two = ok(app_as(STEERING, page=PILOT)), ok(app_as(LEAD, page=PILOT))
+    one, two = (meetings_tab(ok(app_as(u, page=PILOT))) for u in (STEERING, LEAD))
     pilot(two, v)
     for at in (one, two):
         fill_meeting(at, on=AS_OF)
@@ -655,7 +674,7 @@ def test_a_double_click_on_save_stores_one_meeting(app_as, demo_db):
     old generation) and is ignored."""
     v = vid(demo_db, "Vorden")
     n = meeting_count(demo_db, v)
-    at = ok(app_as(STEERING, page=PILOT))
+    at = meetings_tab(ok(app_as(STEERING, page=PILOT)))
     fill_meeting(at, on=AS_OF)
     form_widget(at, "button", "meeting").click()
     clicked = at._tree.get_widget_states()     # the states the browser sends with the click
@@ -708,7 +727,7 @@ def test_removing_a_meeting_names_the_actions_that_go_with_it(app_as, demo_db):
                          [v])
     acts = [r["description"] for r in demo_db.rows(
         "SELECT description FROM actions WHERE meeting_id = ? ORDER BY id", [mid])]
-    at = ok(app_as(LEAD, page=PILOT))
+    at = meetings_tab(ok(app_as(LEAD, page=PILOT)))
     pilot_then("meeting_pick:{vid}")(at, {"vid": v, "id": mid})
     at.button(key=f"meeting_delete:{v}:{mid}").click().run()
     question = " ".join(texts(at.warning)).replace("\\", "")   # user text is escaped markdown
@@ -725,7 +744,8 @@ def test_removing_a_meeting_names_the_actions_that_go_with_it(app_as, demo_db):
 def test_a_closed_action_can_be_reopened(app_as, demo_db):
     v = vid(demo_db, "Laren")
     aid = demo_db.scalar("SELECT min(id) FROM actions WHERE village_id = ? AND NOT done", [v])
-    at = ok(app_as(STEERING if v in user_of(demo_db, STEERING).village_ids else LEAD, page=PILOT))
+    at = meetings_tab(ok(app_as(STEERING if v in user_of(demo_db, STEERING).village_ids else LEAD,
+                                page=PILOT)))
     pilot(at, v)
     assert form_widget(at, "selectbox", "action_done", "which").value is None   # nothing preselected
     submit(at, "action_done")                                       # one click closes nothing
@@ -743,7 +763,7 @@ def test_a_closed_action_can_be_reopened(app_as, demo_db):
 @pytest.mark.both_stores
 def test_a_steering_member_corrects_and_removes_only_their_own_meetings(app_as, demo_db):
     v = vid(demo_db, "Vorden")
-    at = ok(app_as(STEERING, page=PILOT))
+    at = meetings_tab(ok(app_as(STEERING, page=PILOT)))
     assert not any(k for k in (b.key or "" for b in at.button) if k.startswith("form:meeting_edit"))
     fill_meeting(at, on=AS_OF - timedelta(days=1), decisions="Eerste versie")
     submit(at, "meeting")

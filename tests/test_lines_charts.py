@@ -175,3 +175,30 @@ def test_spec_inlines_data_drops_default_size_and_speaks_dutch():
         "held_on": [date(2026, 10, 1)], "municipality_satisfaction": [3],
         "community_satisfaction": [4]}))))
     assert "okt" in svg
+
+
+def test_a_map_of_hundreds_of_villages_is_drawn_on_a_canvas():
+    few = lc.spec(lc.village_map(pilots_frame()))
+    assert "usermeta" not in few                    # ten villages: SVG, with their names
+    many = pd.DataFrame({"village": [f"Dorp {i}" for i in range(300)], "municipality": "Ede",
+                         "lat": 52.0, "lon": 5.7, "step": 4, "status": "active"})
+    spec = lc.spec(lc.village_map(many))
+    assert spec["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
+    assert len(next(iter(spec["datasets"].values()))) == 300
+    assert not [x for x in spec["layer"] if x["mark"].get("type") == "text"]   # no names
+
+
+def test_pipeline_from_counts_equals_pipeline_from_pilots():
+    from dorp import charts
+    pilots = pilots_frame()
+    counts = pilots.groupby(["step", "status"]).size().reset_index(name="n")
+    a, b = lc.spec(charts.pipeline(pilots)), lc.spec(charts.pipeline(counts))
+    assert list(a["datasets"].values()) == list(b["datasets"].values())
+
+
+def test_a_heatmap_of_many_pilots_is_drawn_on_a_canvas():
+    latest = latest_frame()
+    few = lc.spec(lc.heatmap(latest, pilots_frame()))
+    assert "usermeta" not in few                    # 3 pilots x 5 lines: SVG (its texts readable)
+    many = pd.DataFrame({"village_id": range(40), "village": [f"Dorp {i}" for i in range(40)]})
+    assert lc.spec(lc.heatmap(latest, many))["usermeta"] == {"embedOptions": {"renderer": "canvas"}}

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from dorp.repo import moves, steps
-from tests.conftest import AS_OF, LEAD, STEERING, form_widget, user_of
+from tests.conftest import AS_OF, LEAD, STEERING, form_widget, pilot_tab, user_of
 
 PILOT = "pages/pilot.py"
 START = "pages/startbijeenkomst.py"
@@ -43,6 +43,14 @@ def pilot_page(app_as, db, village: str, user: str = LEAD, lang: str = "nl"):
     return at
 
 
+def open_tab(at, n: int):
+    return pilot_tab(at, n)
+
+
+def forms_shown(at) -> set[str]:
+    return {b.key.split(":")[1] for b in at.button if b.key and b.key.startswith("form:")}
+
+
 def submit(at, form):
     form_widget(at, "button", form).click().run()
     assert not at.exception, at.exception
@@ -67,8 +75,30 @@ def test_status_tab_shows_stage_gate_and_alerts_in_plain_dutch(app_as, demo_db):
     assert len(at.tabs) == 6                  # status, the four steps, Burgerkrachtgenerator
 
 
-def test_consent_refused_without_who_then_saved(app_as, demo_db):
+def test_only_the_open_tab_is_drawn_and_a_link_opens_its_tab(app_as, demo_db):
     at = pilot_page(app_as, demo_db, "Beesd")
+    assert [t.label for t in at.tabs] == ["Stand van zaken", "1 · Willen", "2 · Businesscase (mBc)",
+                                          "3 · Stuurgroep", "4 · Uitvoering",
+                                          "Burgerkrachtgenerator"]
+    assert forms_shown(at) == {"move"}                # the status tab only
+    assert not at.get("vega_lite_chart")
+    assert forms_shown(open_tab(at, 1)) == {"consent"}
+    assert len(at.get("vega_lite_chart")) == 1        # the vote of the start meeting
+    assert forms_shown(open_tab(at, 3)) >= {"member", "meeting"}
+    assert "move" not in forms_shown(at) and "consent" not in forms_shown(at)
+    bkg_forms = forms_shown(open_tab(at, 5))          # the Burgerkrachtgenerator
+    assert bkg_forms and all(f.startswith("bkg_") for f in bkg_forms)
+    # "Aandacht nodig" links to ?tab=N: that tab opens, once (switching back is not undone)
+    at.query_params["tab"] = "2"
+    at.run()
+    assert forms_shown(at) >= {"mbc"} and "tab" not in at.query_params
+    open_tab(at, 0)
+    at.run()
+    assert forms_shown(at) == {"move"}
+
+
+def test_consent_refused_without_who_then_saved(app_as, demo_db):
+    at = open_tab(pilot_page(app_as, demo_db, "Beesd"), 1)
     form_widget(at, "selectbox", "consent", "party").set_value("community")
     form_widget(at, "date_input", "consent", "given_on").set_value(AS_OF + timedelta(days=10))
     submit(at, "consent")
@@ -81,6 +111,7 @@ def test_consent_refused_without_who_then_saved(app_as, demo_db):
     assert "Opgeslagen." in texts(at.success)
     cons = steps.consent(demo_db, user_of(demo_db, LEAD), vid(demo_db, "Beesd"))
     assert set(cons.party) == {"municipality", "community"}
+    open_tab(at, 0)
     assert "Instemming van de dorpsgemeenschap is niet vastgelegd" not in " ".join(texts(at.markdown))
 
 
@@ -126,7 +157,7 @@ def test_stopping_is_apart_and_asks_first(app_as, demo_db):
 
 def test_mbc_refused_without_may_then_no_go_offers_to_close(app_as, demo_db):
     v = vid(demo_db, "Beesd")
-    at = pilot_page(app_as, demo_db, "Beesd")
+    at = open_tab(pilot_page(app_as, demo_db, "Beesd"), 2)
     form_widget(at, "selectbox", "mbc", "w").set_value(2)
     form_widget(at, "selectbox", "mbc", "a").set_value(7 if False else 2)
     submit(at, "mbc")
@@ -140,7 +171,8 @@ def test_mbc_refused_without_may_then_no_go_offers_to_close(app_as, demo_db):
     assert "Opgeslagen." in texts(at.success)
     assert "Niet kansrijk: de methode kan hier niet worden toegepast" in texts(at.error)
     charts = at.get("vega_lite_chart")
-    assert len(charts) >= 2                     # vote + matrix
+    assert len(charts) == 1 and "willingness" in charts[0].proto.spec   # the matrix only:
+    # the vote's chart is on the tab of step 1, which is not drawn while closed
     # the no-go offers to close the pilot with a reason
     submit(at, "close_no_go")
     assert moves.pilot_record(demo_db, user_of(demo_db, LEAD), v)["status"] == "stopped"
@@ -149,7 +181,7 @@ def test_mbc_refused_without_may_then_no_go_offers_to_close(app_as, demo_db):
 
 
 def test_steering_composition_and_member_without_party(app_as, demo_db):
-    at = pilot_page(app_as, demo_db, "Kootwijkerbroek")   # no municipality member
+    at = open_tab(pilot_page(app_as, demo_db, "Kootwijkerbroek"), 3)   # no municipality member
     assert any("niemand namens de gemeente" in e for e in texts(at.error))
     form_widget(at, "text_input", "member", "name").input("Wim Wethouder")
     submit(at, "member")
@@ -164,7 +196,7 @@ def test_steering_composition_and_member_without_party(app_as, demo_db):
 def test_meeting_in_the_future_is_refused_and_a_good_one_saved(app_as, demo_db):
     v = vid(demo_db, "Doornspijk")
     n = len(steps.meetings(demo_db, user_of(demo_db, LEAD), v))
-    at = pilot_page(app_as, demo_db, "Doornspijk")
+    at = open_tab(pilot_page(app_as, demo_db, "Doornspijk"), 3)
     form_widget(at, "date_input", "meeting", "on").set_value(AS_OF + timedelta(days=30))
     form_widget(at, "selectbox", "meeting", "ms").set_value(4)
     submit(at, "meeting")
@@ -178,7 +210,7 @@ def test_meeting_in_the_future_is_refused_and_a_good_one_saved(app_as, demo_db):
 
 def test_execution_tab_modes_initiatives_and_safeguarding(app_as, demo_db):
     v = vid(demo_db, "Heteren")                        # step 4, advised: motivate
-    at = pilot_page(app_as, demo_db, "Heteren")
+    at = open_tab(pilot_page(app_as, demo_db, "Heteren"), 4)
     facts = facts_shown(at)
     assert facts["Geadviseerde werkwijze"] == "Motiveren"
     assert "Motiveren" in facts["Werkwijzen in gebruik"]
@@ -201,9 +233,12 @@ def test_steering_member_sees_own_village_adds_a_meeting_and_cannot_move(app_as,
     assert not at.exception
     box = next(s for s in at.selectbox if s.label == "Pilot")
     assert box.options == ["Vorden"]
-    forms = {b.key.split(":")[1] for b in at.button if b.key and b.key.startswith("form:")}
+    forms = set()
+    for n in range(5):
+        forms |= forms_shown(open_tab(at, n))
     assert {"meeting", "action"} <= forms
     assert not forms & {"move", "consent", "mbc", "member", "mode", "safeguarding"}
+    open_tab(at, 3)
     form_widget(at, "selectbox", "meeting", "ms").set_value(4)
     form_widget(at, "selectbox", "meeting", "cs").set_value(5)
     form_widget(at, "text_area", "meeting", "decisions").input("Doorgaan met de werkgroepen")

@@ -17,13 +17,16 @@ STATUS_COLOURS = {"active": "#0072B2", "paused": "#E69F00", "stopped": "#D55E00"
 
 
 def pipeline(overview: pd.DataFrame, lang: str = "nl") -> alt.Chart:
-    """Pilots per step, stacked by status: where the programme stands."""
+    """Pilots per step, stacked by status: where the programme stands. `overview` is either
+    counts already (columns step, status, n: dashboard.pipeline) or one row per pilot."""
     step_labels = [i18n.label("step", s, lang) for s in STEPS]
     status_labels = [i18n.label("status", s, lang) for s in STATUSES]
-    counts = (
-        overview.groupby(["step", "status"]).size().reset_index(name="n")
-        if not overview.empty else pd.DataFrame({"step": [], "status": [], "n": []})
-    )
+    if "n" in overview:
+        counts = overview[["step", "status", "n"]].copy()
+    elif not overview.empty:
+        counts = overview.groupby(["step", "status"]).size().reset_index(name="n")
+    else:
+        counts = pd.DataFrame({"step": [], "status": [], "n": []})
     counts["step_label"] = counts["step"].map(lambda s: i18n.label("step", int(s), lang))
     counts["status_label"] = counts["status"].map(lambda s: i18n.label("status", s, lang))
     x_title = i18n.t("overview.pilots", lang)

@@ -25,6 +25,8 @@ SCORE_COLOURS = {1: "#b35806", 2: "#f1a340", 3: "#d8d8d8", 4: "#998ec3", 5: "#54
 MISSING_COLOUR = "#f4f4f4"
 STEP_COLOURS = palette.STEP
 MANY_POINTS = 24  # beyond this many points per series, lines without point marks
+CANVAS_FROM = 200  # marks of a map beyond which the browser draws on a canvas, not in SVG
+CANVAS = {"embedOptions": {"renderer": "canvas"}}   # Streamlit passes it to vega-embed
 
 
 def _values(df: pd.DataFrame) -> dict:
@@ -185,7 +187,9 @@ def heatmap(latest: pd.DataFrame, pilots: pd.DataFrame, lang: str = "nl") -> alt
         color=alt.Color("ink:N", scale=None, legend=None),   # white on dark cells
     )
     # A step per row, not a fixed height: Streamlit collapses discrete rows of a fixed height.
-    return alt.layer(rect, text, data=_values(cells)).properties(height=alt.Step(28))
+    # Many cells (and their numbers) are drawn on a canvas rather than as SVG elements.
+    meta = {"usermeta": CANVAS} if len(cells) > CANVAS_FROM // 2 else {}
+    return alt.layer(rect, text, data=_values(cells)).properties(height=alt.Step(28), **meta)
 
 
 @_quick
@@ -317,8 +321,10 @@ def village_map(pilots: pd.DataFrame, lang: str = "nl") -> alt.Chart:
         layers.append(alt.Chart().mark_text(fontSize=11, color="#333333").encode(
             longitude=alt.Longitude("label_lon:Q"), latitude=alt.Latitude("label_lat:Q"),
             text=alt.Text("village:N")))
+    # Hundreds of dots are drawn on a canvas: as SVG each would be an element of the page.
+    meta = {"usermeta": CANVAS} if len(pts) > CANVAS_FROM else {}
     return alt.layer(*layers, data=_values(pts)).project(type="mercator").properties(
-        height=MAP_HEIGHT).configure_view(
+        height=MAP_HEIGHT, **meta).configure_view(
         stroke="#cccccc", fill="#fafafa")
 
 

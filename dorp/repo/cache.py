@@ -27,7 +27,7 @@ from dorp.db import Db
 
 F = TypeVar("F", bound=Callable)
 
-MAX_ENTRIES = 32  # per database connection
+MAX_ENTRIES = 64  # per database connection
 # The highest id, and how many entries lie in a window below it: a write committed late (its
 # ids taken before another's, committed after it - two app processes on PostgreSQL) still
 # changes the count. Counting only the window keeps the stamp cheap with millions of entries
@@ -38,6 +38,7 @@ _STAMP_SQL = ("SELECT count(*), max(id) FROM audit_log"
               " WHERE id > (SELECT coalesce(max(id), 0) FROM audit_log) - ?")
 _lock = threading.Lock()
 _stores: "weakref.WeakKeyDictionary[object, OrderedDict]" = weakref.WeakKeyDictionary()
+_flights: dict[tuple, threading.Lock] = {}   # computations in progress, one lock per key
 stats = {"hits": 0, "misses": 0}
 
 
@@ -47,12 +48,30 @@ def stamp(db: Db) -> tuple:
 
 
 def _user_key(user: User) -> tuple:
-    return (user.username, user.role, tuple(sorted(user.village_ids)))
+    """What a cached read may depend on: the user's scope (role and villages), not the name,
+    so people with the same scope share a result (and a warm-up at server start serves the
+    first lead who logs in)."""
+    return (user.role, tuple(sorted(user.village_ids)))
 
 
 def memo(fn: F) -> F:
     """Cache `fn(db, user, *args)` per connection, user scope, arguments and stamp.
-    Results with a .copy() (DataFrames) are copied out, so callers may change them."""
+    Results with a .copy() (DataFrames) are copied out, so callers may change them. One
+    computation per key at a time: sessions asking for the same result meanwhile (ten people
+    opening the overview together, or the warm-up at server start and the first visitor)
+    wait for it instead of each computing it again."""
+
+    def out(value):
+        return value.copy() if hasattr(value, "copy") and not isinstance(value, (list, dict)) \
+            else value
+
+    def lookup(store, key):
+        with _lock:
+            hit = store.get(key, _MISS)
+            if hit is not _MISS:
+                store.move_to_end(key)
+                stats["hits"] += 1
+        return hit
 
     @wraps(fn)
     def wrapper(db: Db, user: User, *args, **kwargs):
@@ -61,19 +80,26 @@ def memo(fn: F) -> F:
             store = _stores.get(db.con)
             if store is None:
                 store = _stores[db.con] = OrderedDict()
-            hit = store.get(key, _MISS)
-            if hit is not _MISS:
-                store.move_to_end(key)
-                stats["hits"] += 1
+        hit = lookup(store, key)
         if hit is not _MISS:
-            return hit.copy() if hasattr(hit, "copy") and not isinstance(hit, (list, dict)) else hit
-        stats["misses"] += 1
-        value = fn(db, user, *args, **kwargs)
+            return out(hit)
         with _lock:
-            store[key] = value.copy() if hasattr(value, "copy") and not isinstance(value, (list, dict)) else value
-            while len(store) > MAX_ENTRIES:
-                store.popitem(last=False)
-        return value
+            flight = _flights.setdefault((id(store), key), threading.Lock())
+        try:
+            with flight:
+                hit = lookup(store, key)    # computed by another session while we waited
+                if hit is not _MISS:
+                    return out(hit)
+                stats["misses"] += 1
+                value = fn(db, user, *args, **kwargs)
+                with _lock:
+                    store[key] = out(value)
+                    while len(store) > MAX_ENTRIES:
+                        store.popitem(last=False)
+                return value
+        finally:
+            with _lock:
+                _flights.pop((id(store), key), None)
 
     wrapper.uncached = fn  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

@@ -18,13 +18,14 @@ from dorp import rules
 from dorp.access import AccessDenied, User, can, require
 from dorp.db import Db
 from dorp.repo import lines, pilots
+from dorp.repo.cache import memo
 from dorp.repo.scope import village_filter
 
 PILOT_COLUMNS = ["village_id", "village", "municipality", "step", "status", "started_on",
                  "last_activity", "alerts", "rank", "scored", "lat", "lon"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Filters:
     """The overview's filters; empty means "all"."""
 
@@ -62,13 +63,51 @@ def municipalities(db: Db, user: User) -> list[str]:
         " ORDER BY m.name", params)]
 
 
+def _where(user: User, filters: Filters) -> tuple[str, list]:
+    """The user's scope and the overview's filters as SQL over pilots p, villages v and
+    municipalities m (placeholders only: portable to PostgreSQL)."""
+    sql, params = village_filter(user)
+    params = list(params)
+    for column, values in (("m.name", filters.municipalities), ("p.step", filters.steps),
+                           ("p.status", filters.statuses)):
+        if values:
+            sql += f" AND {column} IN ({', '.join('?' for _ in values)})"
+            params += list(values)
+    return sql, params
+
+
+_PILOTS_FROM = (" FROM pilots p JOIN villages v ON v.id = p.village_id"
+                " JOIN municipalities m ON m.id = v.municipality_id")
+
+
+def pipeline(db: Db, user: User, filters: Filters | None = None) -> pd.DataFrame:
+    """Pilots per step and status, counted in SQL (the overview's first chart: drawn before
+    the facts of every pilot are computed). Columns: step, status, n."""
+    require(user, "view_programme")
+    where, params = _where(user, filters or Filters())
+    return db.df(f"SELECT p.step, p.status, count(*) AS n{_PILOTS_FROM} WHERE TRUE {where}"
+                 " GROUP BY p.step, p.status ORDER BY p.step, p.status", params)
+
+
+def map_points(db: Db, user: User, filters: Filters | None = None) -> pd.DataFrame:
+    """The villages of the shown pilots that have coordinates, with what the map draws.
+    Columns: village, municipality, lat, lon, step, status."""
+    require(user, "view_programme")
+    where, params = _where(user, filters or Filters())
+    return db.df("SELECT v.name AS village, m.name AS municipality, v.lat, v.lon, p.step,"
+                 f" p.status{_PILOTS_FROM} WHERE v.lat IS NOT NULL AND v.lon IS NOT NULL"
+                 f" {where} ORDER BY v.name, v.id", params)
+
+
 def _geo(db: Db, ids: list[int]) -> pd.DataFrame:
     return db.df("SELECT id AS village_id, lat, lon FROM villages"
                  " WHERE id = ANY(CAST(? AS BIGINT[]))", [ids])
 
 
+@memo  # per user scope until the next write (dorp/repo/cache.py); warmed at server start
 def programme(db: Db, user: User, today: date, filters: Filters | None = None) -> Programme:
-    """The pilots the user may see (a lead: all), filtered, with their alerts ranked."""
+    """The pilots the user may see (a lead: all), filtered, with their alerts ranked.
+    Callers must not modify what they get back."""
     require(user, "view_programme")
     filters = filters or Filters()
     all_facts = pilots.facts(db, user, today)

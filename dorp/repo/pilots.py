@@ -310,9 +310,11 @@ def facts_rows(db: Db, user: User, today: date) -> list[dict]:
     return [{c: r[c] for c in FACT_COLUMNS} for r in rows]
 
 
+@memo  # the rows become PilotFacts once per write, not on every run of a page
 def facts(db: Db, user: User, today: date) -> list[tuple[int, rules.PilotFacts]]:
     """(village_id, facts) for every pilot the user may see. Funders see all pilots here:
-    facts carry no personal data (no names of people, no notes)."""
+    facts carry no personal data (no names of people, no notes). Callers must not modify
+    what they get back."""
     instrument = bk_repo.facts_by_village(db, user, today)   # the Burgerkrachtgenerator (issue 15)
     out = [(r["village_id"], bk.attach(_to_facts(r, today), instrument.get(r["village_id"])))
            for r in facts_rows(db, user, today)]

@@ -65,6 +65,13 @@ def run_page(nav) -> None:
 def after_write() -> None:
     """Called after every successful write: cached views must never show stale data."""
     st.cache_data.clear()
+    new_run()
+
+
+def new_run() -> None:
+    """Forget what this run knew about the store's write stamp (ui.guard calls this first
+    thing in every run, after_write after each save), so ui.cached reads it afresh."""
+    st.session_state.pop("_view_key", None)
 
 
 def write(action, success: str | None = None):
@@ -273,14 +280,25 @@ def _memo(key: tuple, _build):
 
 
 def cached(key: tuple, build):
-    """build(), memoised per user (name, role, villages), today, language and `key`, which must
-    name everything else build() depends on (page, filters, choices). Every ui.write() ends
-    the memo (after_write), so no cached view outlives a save."""
+    """build(), memoised per user scope (role and villages), today, language and `key`, which
+    must name everything else build() depends on (page, filters, choices). Every ui.write()
+    ends the memo (after_write), so no cached view outlives a save."""
+    return _memo((*_view_key(), *key), build)
+
+
+def _view_key() -> tuple:
+    """What every cached view of this run depends on besides its own key: the generation,
+    the store's write stamp, the user's scope, today and the language. Read once per run (a
+    page has several cached views; the stamp is a query): ui.guard starts each run afresh,
+    and a save in this run (after_write) makes it read again."""
     from dorp.repo import cache as write_stamp
     user = current_user()
-    who = (user.username, user.role, tuple(sorted(user.village_ids))) if user else None
-    stamp = write_stamp.stamp(db())
-    return _memo((_generation(), stamp, who, today().isoformat(), lang(), *key), build)
+    who = (user.role, tuple(sorted(user.village_ids))) if user else None
+    known = st.session_state.get("_view_key")
+    if known is None or known[2] != who or known[3] != today().isoformat() or known[4] != lang():
+        known = (_generation(), write_stamp.stamp(db()), who, today().isoformat(), lang())
+        st.session_state["_view_key"] = known
+    return known
 
 
 def chart(key: tuple, build_spec, width="stretch", *, summary: str, **kwargs) -> None:
