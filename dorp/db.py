@@ -122,7 +122,7 @@ EDITABLE = {
     "programme", "municipalities", "villages", "pilots", "start_meetings", "pitches",
     "consent", "mbc", "mbc_effects", "partners", "steering_members", "steering_meetings",
     "actions", "line_scores", "working_modes", "initiatives", "safeguarding", "budget",
-    "users",
+    "users", "ballot_rounds", "ballot_options", "vonk_contests", "vonk_ideas",
 }
 APPEND_ONLY = {"step_moves", "user_villages"}
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")

@@ -635,6 +635,14 @@ def add_initiative(db: Db, user: User, village_id: int, name: str, phase: str,
                                          "since": since}, village_id=village_id)
 
 
+def insert_initiative(tx: Tx, village_id: int, name: str, phase: str,
+                      description: str | None, since: date | None) -> int:
+    """Write one new initiative inside the caller's transaction (a De Vonk idea taken on)."""
+    return tx.insert("initiatives", {"village_id": village_id, "name": _text(name),
+                                     "phase": phase, "description": _text(description),
+                                     "since": since}, village_id=village_id)
+
+
 def set_initiative_phase(db: Db, user: User, initiative_id: int, phase: str,
                          expected_version: int | None) -> int:
     village_id = _village_of(db, "initiatives", initiative_id)
