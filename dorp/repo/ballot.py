@@ -376,3 +376,58 @@ __all__ = ["AccessDenied", "Ballot", "Outcome", "StaleVersion", "apply", "ballot
            "cast", "close", "get_round", "issue_codes", "open_contest_round",
            "open_meeting_round", "open_round_for", "results", "rounds", "rounds_for",
            "turnout"]
+
+
+def subjects(db: Db, user: User) -> list[dict]:
+    """What a lead can open a round for: start meetings with at least two pitches, and De Vonk
+    contests with at least two ideas the jury kept (kind, id, label parts, n options)."""
+    require(user, "edit_village")
+    meetings = db.rows("""SELECT s.id, s.meeting_date, m.name AS municipality, count(p.id) AS n
+                          FROM start_meetings s JOIN municipalities m ON m.id = s.municipality_id
+                          JOIN pitches p ON p.meeting_id = s.id
+                          GROUP BY s.id, s.meeting_date, m.name HAVING count(p.id) >= 2
+                          ORDER BY s.meeting_date DESC, s.id DESC""")
+    contests = db.rows("""SELECT c.id, c.title, v.name AS village, count(i.id) AS n
+                          FROM vonk_contests c JOIN villages v ON v.id = c.village_id
+                          JOIN vonk_ideas i ON i.contest_id = c.id AND i.jury_kept
+                          GROUP BY c.id, c.title, v.name HAVING count(i.id) >= 2
+                          ORDER BY c.id DESC""")
+    return ([{"kind": "start_meeting", **m} for m in meetings]
+            + [{"kind": "vonk", **c} for c in contests])
+
+
+def outcome(db: Db, user: User, round_id: int) -> dict:
+    """A closed round as it now stands in the meeting or contest: per option its votes and
+    whether it was chosen, is tied for the last place (the lead still decides) or not chosen;
+    plus whether a tie awaits a decision."""
+    r = _require_round(db, user, round_id)
+    counts = results(db, user, round_id)
+    if r["kind"] == "start_meeting":
+        from dorp.repo import steps
+        chosen = {x["id"] for x in db.rows("SELECT id FROM pitches WHERE meeting_id = ?"
+                                           " AND chosen", [r["meeting_id"]])}
+        res = steps.vote_result(db, user, r["meeting_id"])
+        village_of = {x["id"]: x["village_id"] for x in db.rows(
+            "SELECT id, village_id FROM pitches WHERE meeting_id = ?", [r["meeting_id"]])}
+        decided = db.scalar("SELECT tie_decision FROM start_meetings WHERE id = ?",
+                            [r["meeting_id"]])
+        tied = {pid for pid, vid in village_of.items() if res and vid in res.tied}
+        key = "pitch_id"
+    else:
+        from dorp.repo import vonk
+        chosen = {x["id"] for x in db.rows("SELECT id FROM vonk_ideas WHERE contest_id = ?"
+                                           " AND winner", [r["contest_id"]])}
+        res = vonk.vote_result(db, user, r["contest_id"])
+        decided = db.scalar("SELECT tie_decision FROM vonk_contests WHERE id = ?",
+                            [r["contest_id"]])
+        tied = set(res.tied) if res else set()
+        key = "idea_id"
+    rows = []
+    for c in counts:
+        ref = c[key]
+        state = "chosen" if ref in chosen else ("tied" if ref in tied and not decided
+                                               else "not_chosen")
+        rows.append({"label": c["label"], "votes": int(c["votes"]), "outcome": state})
+    return {"rows": rows, "needs_decision": bool(res and res.needs_decision and not decided),
+            "kind": r["kind"], "meeting_id": r["meeting_id"], "contest_id": r["contest_id"],
+            "village_id": r["village_id"]}
