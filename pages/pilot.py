@@ -6,7 +6,7 @@ import streamlit as st
 from dorp import ui
 from dorp.access import can
 from dorp.repo import pilots
-from pages.pilot_tabs import View, status, step1, step2, step3, step4
+from pages.pilot_tabs import View, status, step1, step2, step3, step4, vonk
 
 user = ui.guard("view_village_any")
 db = ui.db()
@@ -37,8 +37,8 @@ view = View(db=db, user=user, today=today, lang=ui.lang(), village_id=village_id
             may_move=can(user, "move_step", village_id))
 
 st.title(f"{view.f.village} · {view.f.municipality}")
-tabs = st.tabs([t("pilot.tab_status")] + [ui.label("step", s) for s in (1, 2, 3, 4)],
-               key="pilot_tab")
-for tab, module in zip(tabs, (status, step1, step2, step3, step4)):
+tabs = st.tabs([t("pilot.tab_status")] + [ui.label("step", s) for s in (1, 2, 3, 4)]
+               + [t("vonk.tab")], key="pilot_tab")
+for tab, module in zip(tabs, (status, step1, step2, step3, step4, vonk)):
     with tab:
         module.render(view)
