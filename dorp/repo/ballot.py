@@ -78,6 +78,15 @@ def _record_failure(db: Db, client: str | None, now: datetime) -> None:
             time.sleep(0.01 * (attempt + 1))
 
 
+def _changed(tx) -> int:
+    """Rows changed by the transaction's last statement (the store seam's own count where it
+    has one; DuckDB answers an UPDATE with that count)."""
+    if hasattr(tx, "_changed"):
+        return tx._changed()
+    r = tx.cur.fetchone()
+    return int(r[0]) if r else 0
+
+
 def _conflict(e: Exception) -> bool:
     text = str(e).lower()
     return "conflict" in text or "could not serialize" in text or "deadlock" in text
@@ -146,10 +155,11 @@ def cast(db: Db, raw_code: str | None, chosen: list, client: str | None,
     for attempt in range(_RETRIES):
         try:
             with _cast_lock, db.tx(None) as tx:
-                taken = tx.execute("UPDATE ballot_codes SET used = TRUE WHERE code_hash = ?"
-                                   " AND round_id = ? AND NOT used RETURNING round_id",
-                                   [code_hash, b.round_id]).fetchall()
-                if len(taken) != 1:
+                # No RETURNING: DuckDB then rewrites the row at the end of the table, and the
+                # table's order would tell in which order the codes were used.
+                tx.execute("UPDATE ballot_codes SET used = TRUE WHERE code_hash = ?"
+                           " AND round_id = ? AND NOT used", [code_hash, b.round_id])
+                if _changed(tx) != 1:
                     raise _Abort("used")
                 r = tx.execute("SELECT status, expires_at FROM ballot_rounds WHERE id = ?",
                                [b.round_id]).fetchone()
