@@ -18,47 +18,56 @@ lang = ui.lang()
 st.title(t("round.title"))
 address = ballot_pdf.short_address(config.public_url())
 
-# --- a new round ----------------------------------------------------------------------------------
+# --- a new round (at the top while there is none, else under the chosen round) ------------------
 subjects = ballot.subjects(db, user)
 all_rounds = ballot.rounds(db, user)
-with st.expander(t("round.new"), expanded=not all_rounds):
+projecting = any(k.startswith("projector:") and v for k, v in st.session_state.items())
+
+
+def new_round_form() -> None:
+    st.subheader(t("round.new"))
     st.caption(t("round.intro"))
     if not subjects:
         st.info(t("round.no_subjects"))
-    else:
-        def subject_label(i: int) -> str:
-            s = subjects[i]
-            if s["kind"] == "start_meeting":
-                return t("round.subject_meeting", municipality=s["municipality"],
-                         date=ui.fmt_date(pd.Timestamp(s["meeting_date"]).date()), n=s["n"])
-            return t("round.subject_contest", title=s["title"], village=s["village"], n=s["n"])
+        return
 
-        def open_round(v, _version):
-            s = subjects[v["subject"]]
-            fn = ballot.open_meeting_round if s["kind"] == "start_meeting" \
-                else ballot.open_contest_round
-            rid = fn(db, user, s["id"], choices=int(v["choices"]),
-                     valid_hours=int(v["valid_hours"]))
-            st.session_state["round_pick"] = rid
+    def subject_label(i: int) -> str:
+        s = subjects[i]
+        if s["kind"] == "start_meeting":
+            return t("round.subject_meeting", municipality=s["municipality"],
+                     date=ui.fmt_date(pd.Timestamp(s["meeting_date"]).date()), n=s["n"])
+        return t("round.subject_contest", title=s["title"], village=s["village"], n=s["n"])
 
-        fm = ui.Form("round_open")
-        with fm:
-            st.selectbox(t("round.subject"), range(len(subjects)), format_func=subject_label,
-                         key=fm.key("subject"))
-            fm.err("options")
-            fm.err("round")
-            st.selectbox(t("round.choices"), [1, 2, 3, 4, 5], help=t("round.choices_help"),
-                         key=fm.key("choices"))
-            fm.err("choices")
-            st.selectbox(t("round.valid_hours"), [2, 4, 12, 24, 48, 168], index=2,
-                         help=t("round.valid_hours_help"), key=fm.key("valid_hours"))
-            fm.err("valid_hours")
-            fm.submit(t("round.open"), open_round, success=t("round.opened"), type="primary")
+    def open_round(v, _version):
+        s = subjects[v["subject"]]
+        fn = ballot.open_meeting_round if s["kind"] == "start_meeting" \
+            else ballot.open_contest_round
+        rid = fn(db, user, s["id"], choices=int(v["choices"]),
+                 valid_hours=int(v["valid_hours"]))
+        st.session_state["round_pick"] = rid
+        st.session_state["round_opened"] = True
 
-all_rounds = ballot.rounds(db, user)
+    fm = ui.Form("round_open")
+    with fm:
+        st.selectbox(t("round.subject"), range(len(subjects)), format_func=subject_label,
+                     key=fm.key("subject"))
+        fm.err("options")
+        fm.err("round")
+        st.selectbox(t("round.choices"), [1, 2, 3, 4, 5], help=t("round.choices_help"),
+                     key=fm.key("choices"))
+        fm.err("choices")
+        st.selectbox(t("round.valid_hours"), [2, 4, 12, 24, 48, 168], index=2,
+                     help=t("round.valid_hours_help"), key=fm.key("valid_hours"))
+        fm.err("valid_hours")
+        fm.submit(t("round.open"), open_round, success=t("round.opened"), type="primary")
+
+
 if not all_rounds:
     st.info(t("round.none"))
+    new_round_form()
     st.stop()
+if st.session_state.pop("round_opened", False):
+    st.success(t("round.opened"))
 
 ids = [r["id"] for r in all_rounds]
 by_id = {r["id"]: r for r in all_rounds}
@@ -70,14 +79,14 @@ if st.session_state.get("round_pick") not in by_id:
 round_id = st.selectbox(
     t("round.choose"), ids, key="round_pick",
     format_func=lambda i: t("round.label", title=by_id[i]["title"],
-                            when=ui.fmt_date(by_id[i]["opened_at"]),
-                            status=t(f"round.status_{by_id[i]['status']}")))
+                            when=ui.fmt_date(by_id[i]["opened_at"])))
 st.query_params["ronde"] = str(round_id)
 r = ballot.get_round(db, user, round_id)
 is_open = r["status"] == "open"
 
-projector = st.toggle(t("round.projector"), key=f"projector:{round_id}",
-                      help=t("round.projector_help"), disabled=not is_open)
+st.caption(t(f"round.status_{r['status']}").capitalize())
+projector = is_open and st.toggle(t("round.projector"), key=f"projector:{round_id}",
+                                  help=t("round.projector_help"))
 
 # --- the projector: turnout only, refreshed every two seconds ------------------------------------
 st.header(r["title"])
@@ -153,5 +162,9 @@ else:
     if out["kind"] == "start_meeting":
         st.page_link("pages/startbijeenkomst.py", label=t("round.open_meeting"))
     else:
-        st.page_link("pages/pilot.py", label=t("nav.pilot"),
+        st.page_link("pages/pilot.py", label=t("round.open_pilot"),
                      query_params={"village_id": out["village_id"]})
+
+if not projecting:
+    st.divider()
+    new_round_form()

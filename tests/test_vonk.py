@@ -151,3 +151,18 @@ def test_pilot_tab_walks_the_contest(app_as, demo_db):
     names = [c for c in at.dataframe[-1].value.columns]
     assert "Initiatiefnemer" in names
     assert set(at.dataframe[-1].value["Titel"]) == {"Buurtbus", "Moestuin"}
+
+
+def test_pilot_tab_turns_an_idea_into_an_initiative(app_as, demo_db):
+    lead = user_of(demo_db, LEAD)
+    cid, ids = _contest(demo_db)
+    c = vonk.contest(demo_db, lead, cid)
+    vonk.set_phase(demo_db, lead, cid, "aftercare", c["version"])
+    at = app_as(LEAD, page="pages/pilot.py")
+    at.selectbox(key="pilot_village").set_value(_vid(demo_db)).run()
+    assert not at.exception
+    form_widget(at, "button", "vonk_initiative").click().run()
+    assert not at.exception, at.exception
+    assert any("bij de initiatieven" in s.value for s in at.success)
+    ini = steps.initiatives(demo_db, lead, _vid(demo_db))
+    assert "Buurtbus" in set(ini["name"])

@@ -67,7 +67,7 @@ def _stepper(v: View, c: dict) -> None:
     st.markdown(t("vonk.phase_now", n=now + 1, phase=ui.label("vonk_phase", c["phase"])))
     cols = st.columns(len(VONK_PHASES))
     for i, (col, phase) in enumerate(zip(cols, VONK_PHASES)):
-        mark = "✅" if i < now else ("▶️" if i == now else "○")
+        mark = "✓" if i < now else ("●" if i == now else "○")
         text = f"{mark} {i + 1}. {ui.label('vonk_phase', phase)}"
         col.markdown(f"**{text}**" if i == now else text,
                      help=ui.label("vonk_phase_help", phase))
@@ -146,7 +146,10 @@ def _ideas(v: View, c: dict, ideas: pd.DataFrame) -> None:
     if not v.lead:
         return
     db, user, today = v.db, v.user, v.today
-    with st.expander(t("vonk.idea_add"), expanded=ideas.empty):
+    collecting = VONK_PHASES.index(c["phase"]) <= VONK_PHASES.index("ideas")
+    if collecting:
+        st.markdown(f"**{t('vonk.idea_new')}**")
+    with st.container() if collecting else st.expander(t("vonk.idea_new")):
         fm = ui.Form("vonk_idea", scope=c["id"])
         with fm:
             st.text_input(t("vonk.idea_title"), key=fm.key("title"))
@@ -175,7 +178,8 @@ def _jury(v: View, c: dict, ideas: pd.DataFrame) -> None:
     if not v.lead or ideas.empty or c["phase"] not in ("ideas", "work"):
         return
     db, user = v.db, v.user
-    with st.expander(t("vonk.jury_title")):
+    st.markdown(f"**{t('vonk.jury_title')}**")
+    with st.container():
         fm = ui.Form("vonk_jury", scope=c["id"], version=_versions(ideas))
         titles = _titles(ideas)
         with fm:
