@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DORP_DB ?= data/dorp.duckdb
 
-.PHONY: install run test bench chromium screenshots clean
+.PHONY: install run test bench mutate chromium screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 of nieuwer is nodig")'
@@ -33,6 +33,14 @@ test: install chromium
 
 bench: install chromium
 	$(BIN)/python -m dorp.bench
+
+# Mutation testing of the method's rules (dorp/rules.py, moves.py, vote.py; [tool.mutmut] in
+# pyproject.toml): every mutant the tests do not kill is listed. Not part of `make test`.
+mutate: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[mutate]'
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
 
 # Copy the screenshots the README shows from the browser tests' latest run into docs/.
 README_SHOTS := overzicht-dashboard stap-2-mbc dorpsdashboard-laren financiers

@@ -124,7 +124,7 @@ EDITABLE = {
     "actions", "line_scores", "working_modes", "initiatives", "safeguarding", "budget",
     "users", "ballot_rounds", "ballot_options", "vonk_contests", "vonk_ideas",
 }
-APPEND_ONLY = {"step_moves", "user_villages"}
+APPEND_ONLY = {"step_moves", "user_villages", "initiative_phases"}
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 

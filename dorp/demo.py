@@ -55,6 +55,7 @@ class Plan:
     quiet_days: int = 10    # days since the last recorded thing
     rivals: tuple[str, ...] = ()
     override: bool = False
+    may: bool = True        # "mag dit?" at the latest assessment (chapter 4.1)
 
 
 PLANS = [
@@ -73,7 +74,9 @@ PLANS = [
     Plan("Doornspijk", 9, 3, willingness=4, ability=3, satisfaction=[(3, 4), (4, 4)]),
     Plan("Kootwijkerbroek", 8, 3, willingness=3, ability=4, members=("community", "support"),
          satisfaction=[(3, 3)]),
-    Plan("Gendringen", 5, 2, willingness=4, ability=2, presented=("village",)),
+    # Willing, but the plan as it stands only serves the members of one club: not desirable
+    # ("initiatieven die andere (groepen) burgers (on)bewust buitensluiten", 4.1).
+    Plan("Gendringen", 5, 2, willingness=4, ability=2, presented=("village",), may=False),
     Plan("Dinxperlo", 6, 2, willingness=2, ability=2),
     Plan("Wekerom", 3, 2, willingness=3, ability=3, consent=("municipality",), presented=(),
          rivals=("Lunteren",)),
@@ -95,6 +98,10 @@ INITIATIVES = [("Samen eten in het dorpshuis", "exploitation"), ("Vervoer op maa
                ("Koffieochtend", "decay")]
 
 
+MAY_NOT = ("Het plan richt zich nu alleen op leden van de eigen vereniging; andere bewoners "
+           "vallen erbuiten. Zo is het niet wenselijk.")
+
+
 def _month(d: date, n: int) -> date:
     """The same day n months later (clamped to the 28th to stay valid)."""
     y, m = divmod(d.month - 1 + n, 12)
@@ -107,7 +114,8 @@ def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
     t: dict[str, list[dict]] = {name: [] for name in (
         "programme", "villages", "pilots", "votes", "start_meetings", "consent", "mbc",
         "mbc_effects", "partners", "steering_members", "steering_meetings", "actions",
-        "line_scores", "working_modes", "initiatives", "safeguarding", "budget", "step_moves")}
+        "line_scores", "working_modes", "initiatives", "initiative_phases", "safeguarding",
+        "budget", "step_moves")}
     start = _month(today, -30)
     t["programme"].append({"name": PROGRAMME_NAME, "funder": "Provincie Gelderland",
                            "start_date": start, "end_date": _month(today, 18), "is_demo": True})
@@ -169,7 +177,9 @@ def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
                     "resistances": "\n".join(rnd.sample(RESISTANCES, 2)),
                     "presented_village_on": on + timedelta(days=14) if last and "village" in p.presented else None,
                     "presented_municipality_on": on + timedelta(days=21) if last and "municipality" in p.presented else None,
-                    "may_ok": True, "may_note": "Past binnen de wet, niet voor eigen gewin, voor alle bewoners.",
+                    "may_ok": p.may if last else True,
+                    "may_note": ("Past binnen de wet, niet voor eigen gewin, voor alle bewoners."
+                                 if p.may or not last else MAY_NOT),
                 })
             t["mbc_effects"].append({"village": p.village, "assessed_on": a_on,
                                      "stakeholder": "Gemeente", "investment_kind": "money",
@@ -223,8 +233,18 @@ def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
                     t["line_scores"].append({"village": p.village, "line": ln, "date": on, "score": sc,
                                              "note": "Maandelijkse meting", "source": "professionals"})
             for name, phase in rnd.sample(INITIATIVES, 3):
+                # Every initiative starts as an idea; the others moved on later (2.4: the
+                # phases are kept with their dates, "niet-lineair").
+                moved = min(s4 + timedelta(days=75), end) if phase != "idea" else s4
                 t["initiatives"].append({"village": p.village, "name": name, "phase": phase,
-                                         "description": f"{name} in {p.village}", "since": s4})
+                                         "description": f"{name} in {p.village}", "since": moved})
+                t["initiative_phases"].append({"village": p.village, "initiative": name,
+                                               "from_phase": None, "to_phase": "idea",
+                                               "changed_on": s4, "changed_by": "Ilse Kamphuis"})
+                if phase != "idea":
+                    t["initiative_phases"].append({
+                        "village": p.village, "initiative": name, "from_phase": "idea",
+                        "to_phase": phase, "changed_on": moved, "changed_by": "Ilse Kamphuis"})
             if p.exit_plan:
                 t["safeguarding"].append({"village": p.village, "exit_date": _month(today, 3 if p.status == "active" else -1),
                                           "successor": f"Stichting Zorg {p.village}",

@@ -340,6 +340,9 @@ def _message(code: str, col: Col | None, value) -> str:
     if code == "unknown_mbc":
         return ("Er is geen mBc van dit dorp op deze datum (blad 'mbc', kolommen village en "
                 "assessed_on).")
+    if code == "unknown_initiative":
+        return ("Er is geen initiatief met deze naam in dit dorp (blad 'initiatives', kolommen "
+                "village en name).")
     if code == "unknown_meeting":
         return ("Er is geen stuurgroepoverleg van dit dorp op deze datum (blad "
                 "'steering_meetings', kolommen village en date).")
@@ -399,7 +402,9 @@ def _schema(name: str, raw: pd.DataFrame, typed: pd.DataFrame, bad: dict[str, pd
     refs = {"mbc_effects": ("mbc", ("village", "assessed_on"), ("village", "assessed_on"),
                             "unknown_mbc"),
             "actions": ("steering_meetings", ("village", "meeting_date"), ("village", "date"),
-                        "unknown_meeting")}
+                        "unknown_meeting"),
+            "initiative_phases": ("initiatives", ("village", "initiative"), ("village", "name"),
+                                  "unknown_initiative")}
     if name in refs:
         other, mine, theirs, code = refs[name]
         target = typed_all.get(other)
@@ -422,6 +427,10 @@ def validate(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], lis
         bad = {}
         for c in df.columns:
             typed[c], bad[c] = parse_column(COLUMNS[name][c].kind, df[c])
+        if name == "working_modes" and "mode" in typed.columns:
+            # Workbooks from before "niets doen" and "zelf doen" became two modes (migration
+            # 0007): "none" was "niets / zelf doen" and is read as "niets doen".
+            typed["mode"] = typed["mode"].replace({"none": "do_nothing"})
         typed_all[name], bad_all[name] = typed, bad
 
     def names(sheet: str, col: str) -> set:
@@ -467,9 +476,10 @@ def _problems_from(name: str, fc: pd.DataFrame) -> list[Problem]:
             column = str(rec.failure_case)
         elif code.startswith("dup:"):
             column = code[4:].replace(",", ", ")
-        elif code in ("unknown_mbc", "unknown_meeting", "one_row", "end_before_start"):
+        elif code in ("unknown_mbc", "unknown_meeting", "unknown_initiative", "one_row",
+                      "end_before_start"):
             column = {"unknown_mbc": "assessed_on", "unknown_meeting": "meeting_date",
-                      "one_row": None, "end_before_start": "end_date"}[code]
+                      "unknown_initiative": "initiative", "one_row": None, "end_before_start": "end_date"}[code]
         k = (row, column, code)
         if k in seen:
             continue

@@ -28,8 +28,29 @@ LINES: tuple[str, ...] = (
 )
 
 # Chapter 4.2 "Vier ankerpunten om zelforganisatie te bevorderen", figuur 2:
-# faciliteren, motiveren, ondersteunen of niets dan wel zelf doen.
-MODES: tuple[str, ...] = ("facilitate", "motivate", "support", "none")
+# "faciliteren, motiveren, ondersteunen of niets dan wel zelf doen"; and before willen and
+# kunnen comes mogen (4.3: "Wanneer zelforganisaties immers onwenselijk zijn vanuit een
+# maatschappelijk perspectief, is het niet zinvol om deze zelforganisaties te stimuleren of te
+# ondersteunen"; chapter 2 names the choice "stimuleren, faciliteren, ondersteunen en
+# ontmoedigen"). The advice (INTERFACES.md advised_mode) keeps "niets / zelf doen" as one
+# cell of the matrix ("none"): which of the two fits is not a matter of willing and able.
+ADVISED_MODES: tuple[str, ...] = ("facilitate", "motivate", "support", "none", "discourage")
+
+# Working modes a lead records as in use (several at once: 4.3 "parallel en serieel"). The
+# matrix's fourth cell is two different modes, chosen by who is primarily responsible
+# (4.2 "Zelf / niets doen"): "Valt het onderwerp in het publieke domein, dan ligt de primaire
+# verantwoordelijkheid bij de organisaties die publieke taken uitvoeren en is zelf doen een
+# goede keuze. Als de primaire verantwoordelijkheid bij burgers zelf ligt, is niets doen een
+# goede keuze."
+MODES: tuple[str, ...] = ("facilitate", "motivate", "support", "do_nothing", "do_it_yourself",
+                          "discourage")
+
+# The advised mode a recorded mode carries out (the others carry out themselves).
+MODE_ADVICE: dict[str, str] = {"do_nothing": "none", "do_it_yourself": "none"}
+
+# Every mode label, in the order charts list them (advised and recorded together).
+ALL_MODES: tuple[str, ...] = ("facilitate", "motivate", "support", "none", "do_nothing",
+                              "do_it_yourself", "discourage")
 
 # Stap 1: "het is dus van belang dat deze beide partijen allebei positief staan".
 CONSENT_PARTIES: tuple[str, ...] = ("municipality", "community")
@@ -43,7 +64,9 @@ MEMBER_PARTIES: tuple[str, ...] = ("municipality", "community", "support", "care
 SOURCES: tuple[str, ...] = ("statistics", "professionals", "residents")
 
 # Chapter 2.4, figuur 1 "Een nieuwe kijk op zelforganisatie": idee -> uitvoering
-# (exploitatie, conservering, verval, reorganisatie) -> insluiting; or an initiative ends.
+# (exploitatie, conservatie, verval, reorganisatie) -> insluiting; or an initiative ends
+# ("Een zelforganisatie verdwijnt als het doel bereikt is"). "De verschillende fasen zijn
+# niet-lineair": any phase may follow any other, and each change is kept with its date.
 PHASES: tuple[str, ...] = (
     "idea",
     "exploitation",
@@ -84,7 +107,8 @@ BUDGET_SOURCES: tuple[str, ...] = ("province", "municipality", "other")
 SCORE_MIN, SCORE_MAX, PRESENT_AT = 1, 5, 3
 SCORES: tuple[int, ...] = tuple(range(SCORE_MIN, SCORE_MAX + 1))
 
-# Alert codes (INTERFACES.md), in the order a lead should read them.
+# Alert codes (INTERFACES.md), in the order a lead should read them. Their conditions are in
+# dorp/rules.py (ALERT_RULES); only active and paused pilots raise alerts.
 ALERTS: tuple[str, ...] = (
     "mbc_no_go",
     "gate_unmet",
@@ -99,6 +123,9 @@ ALERTS: tuple[str, ...] = (
 
 # "stale": an active pilot with nothing recorded in the 90 days before today.
 STALE_DAYS = 90
+
+# Statuses of pilots that raise alerts (someone can still act on them).
+ALERTING_STATUSES: tuple[str, ...] = ("active", "paused")
 
 ROLES: tuple[str, ...] = ("lead", "steering", "funder")
 

@@ -61,7 +61,7 @@ def plan(f: rules.PilotFacts, action: str, reason: str | None = None,
     short = reason is None or len(reason) < MIN_REASON
     if action == "advance":
         nxt = rules.next_stage(f)
-        missing = rules.missing_for(nxt, f)
+        missing = rules.missing_for(nxt, f.now)   # the move is made today, on today's records
         if missing and not override:
             raise GateUnmet(nxt, missing)
         if override and short:

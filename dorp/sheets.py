@@ -50,6 +50,8 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("working_modes", ("village", "mode", "started_on"), ("ended_on", "reason"),
           promised=False),
     Sheet("initiatives", ("village", "name", "phase"), ("description", "since"), promised=False),
+    Sheet("initiative_phases", ("village", "initiative", "to_phase"),
+          ("from_phase", "changed_on", "changed_by"), promised=False),
     Sheet("step_moves", ("village", "to_step", "to_status", "moved_on"),
           ("from_step", "from_status", "moved_by", "reason", "override"), promised=False),
 )
@@ -224,7 +226,8 @@ COLUMNS: dict[str, dict[str, Col]] = {
     },
     "working_modes": {
         "village": _VILLAGE,
-        "mode": Col("text", "Werkwijze.", True, choices=MODES),
+        "mode": Col("text", "Werkwijze in gebruik: faciliteren, motiveren, ondersteunen, niets "
+                        "doen, zelf doen of ontmoedigen.", True, choices=MODES),
         "started_on": Col("date", "Sinds wanneer.", True),
         "ended_on": Col("date", "Tot wanneer (leeg: loopt nog)."),
         "reason": Col("text", "Waarom deze werkwijze."),
@@ -235,6 +238,16 @@ COLUMNS: dict[str, dict[str, Col]] = {
         "phase": Col("text", "Fase van het initiatief.", True, choices=PHASES),
         "description": Col("text", "Beschrijving."),
         "since": Col("date", "In deze fase sinds."),
+    },
+    "initiative_phases": {
+        "village": _VILLAGE,
+        "initiative": Col("text", "Naam van het initiatief, zoals op het blad 'initiatives'.",
+                          True),
+        "to_phase": Col("text", "Fase waarin het initiatief kwam.", True, choices=PHASES),
+        "from_phase": Col("text", "Fase waarin het daarvoor stond (leeg: de eerste fase).",
+                          choices=PHASES),
+        "changed_on": Col("date", "Datum van de overgang."),
+        "changed_by": Col("text", "Wie de overgang vastlegde."),
     },
     "step_moves": {
         "village": _VILLAGE,
@@ -284,8 +297,9 @@ SHEET_DOCS: dict[str, str] = {
     "partners": "Extra: partners rond het dorp.",
     "actions": "Extra: acties uit stuurgroepoverleggen.",
     "working_modes": "Extra: werkwijzen in de uitvoering (faciliteren, motiveren, "
-                     "ondersteunen, niets).",
+                     "ondersteunen, niets doen, zelf doen, ontmoedigen).",
     "initiatives": "Extra: bewonersinitiatieven en hun fase.",
+    "initiative_phases": "Extra: de fasen die elk initiatief doorliep (van, naar, datum).",
     "step_moves": "Extra: de tijdlijn van overgangen tussen stappen.",
 }
 

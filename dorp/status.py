@@ -13,19 +13,22 @@ from dorp.repo import pilots, programme
 
 
 def pilot_status(f: rules.PilotFacts, today: date) -> dict:
+    """One pilot as INTERFACES.md promises it. The mBc part is the latest assessment as a
+    whole record (its own scores, its own "mag dit?"); `may` is null where it was left empty."""
     m = f.latest_meeting
     return {
         "village": f.village,
         "municipality": f.municipality,
         "step": f.step,
         "status": f.status,
-        "mbc": {"willingness": f.willingness, "ability": f.ability, "verdict": f.verdict},
-        "advised_mode": rules.advised_mode(f.willingness, f.ability),
+        "mbc": {"willingness": f.willingness, "ability": f.ability, "may": f.may,
+                "verdict": f.verdict},
+        "advised_mode": f.advised_mode,
         "modes": list(f.modes),
         "steering_group": {
             "has_municipality": "municipality" in f.member_parties,
             "has_community": "community" in f.member_parties,
-            "both_satisfied": None if m is None else rules.both_satisfied(m.municipality, m.community),
+            "both_satisfied": None if m is None else m.both_satisfied,
         },
         "lines": {ln: f.latest_line(ln) for ln in LINES},
         "alerts": rules.alerts(f, today),

@@ -16,15 +16,26 @@ from dataclasses import dataclass
 class VoteResult:
     chosen: frozenset        # villages certainly chosen (above any tie)
     tied: frozenset          # villages tied for the remaining seat(s); empty without a tie
-    open_seats: int          # seats the lead must still fill from `tied`
+    open_seats: int          # seats not filled by the vote itself
+    unvoted: frozenset = frozenset()  # villages with 0 votes: chosen only by a decision
 
     @property
     def needs_decision(self) -> bool:
+        """A tie for the last seat(s): the lead must choose among the tied villages."""
         return self.open_seats > 0 and bool(self.tied)
+
+    @property
+    def may_decide(self) -> bool:
+        """The lead may record a decision: a tie, or seats left that only villages without
+        votes could fill (never automatically)."""
+        return self.needs_decision or (self.open_seats > 0 and bool(self.unvoted))
 
 
 def result(votes: dict, seats: int) -> VoteResult:
-    """Who is chosen with `seats` places. Villages without votes (None) never win.
+    """Who is chosen with `seats` places. Villages without a vote count (None) never win;
+    villages with 0 votes are never chosen automatically, even when there are no more
+    pitches than seats ("Via een stemprocedure wordt bepaald": a village nobody voted for was
+    not chosen by the vote); only an explicit decision with a reason can choose them.
 
     Ranking by votes; the village at place `seats` sets the bar. All villages strictly above
     the bar's vote count are chosen; when the villages having exactly the bar's count do not
@@ -32,9 +43,11 @@ def result(votes: dict, seats: int) -> VoteResult:
     if seats < 1:
         raise ValueError("seats must be at least 1")
     counted = {k: v for k, v in votes.items() if v is not None}
-    ranked = sorted(counted.items(), key=lambda kv: -kv[1])
+    unvoted = frozenset(k for k, v in counted.items() if v == 0)
+    ranked = sorted(((k, v) for k, v in counted.items() if v > 0), key=lambda kv: -kv[1])
     if len(ranked) <= seats:
-        return VoteResult(frozenset(k for k, _ in ranked), frozenset(), 0)
+        return VoteResult(frozenset(k for k, _ in ranked), frozenset(), seats - len(ranked),
+                          unvoted)
     bar = ranked[seats - 1][1]
     above = frozenset(k for k, v in ranked if v > bar)
     at_bar = frozenset(k for k, v in ranked if v == bar)
@@ -45,11 +58,24 @@ def result(votes: dict, seats: int) -> VoteResult:
 
 
 def check_decision(res: VoteResult, decided: set | frozenset) -> str | None:
-    """None when `decided` fills the open seats from the tied villages; else a Dutch message."""
+    """None when `decided` is a valid decision of the lead; else a Dutch message. On a tie
+    it fills the open seats exactly from the tied villages; with seats left and villages
+    without votes, it picks at least one and at most the open seats from those."""
     decided = set(decided)
-    if not decided <= res.tied:
-        return "Kies alleen uit de dorpen die gelijk staan."
-    if len(decided) != res.open_seats:
-        n = res.open_seats
-        return f"Kies precies {n} {'dorp' if n == 1 else 'dorpen'} uit de dorpen die gelijk staan."
-    return None
+    if res.needs_decision:
+        if not decided <= res.tied:
+            return "Kies alleen uit de dorpen die gelijk staan."
+        if len(decided) != res.open_seats:
+            n = res.open_seats
+            return (f"Kies precies {n} {'dorp' if n == 1 else 'dorpen'} uit de dorpen die "
+                    "gelijk staan.")
+        return None
+    if res.may_decide:
+        if not decided <= res.unvoted:
+            return "Kies alleen uit de dorpen zonder stemmen."
+        if not 1 <= len(decided) <= res.open_seats:
+            n = res.open_seats
+            return (f"Kies minstens 1 en hoogstens {n} {'dorp' if n == 1 else 'dorpen'} uit de "
+                    "dorpen zonder stemmen.")
+        return None
+    return "Er is niets te beslissen: de stemming heeft alle plaatsen verdeeld."

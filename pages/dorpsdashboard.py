@@ -66,7 +66,7 @@ left, right = pair()
 with left:
     st.markdown(f"**{ui.label('step_long', rules.current_stage(f))}**")
     if nxt is not None:
-        missing = rules.missing_for(nxt, f)
+        missing = rules.next_missing(f)
         if missing:
             st.markdown(ui.t("dashboard.missing_for", step=ui.label("step_long", nxt)))
             for m in missing:
@@ -74,11 +74,12 @@ with left:
         else:
             st.success(ui.t("dashboard.ready_for", step=ui.label("step_long", nxt)))
 with right:
-    reasons = attention.reasons(village_id, f, today, v.latest, lang)
-    if reasons:
+    found = attention.causes(village_id, f, today, v.latest, lang)
+    if found:
         st.markdown(f"**{ui.t('dashboard.signals')}**")
-        for code, sentence in reasons:
-            st.warning(f"**{ui.label('alert', code)}**: {sentence}")
+        for c in found:   # each cause once, with the step it belongs to
+            where = f" ({c.step})" if c.step else ""
+            st.warning(f"**{c.title}**{where}: {ui.md(c.text)}")
     else:
         st.success(ui.t("dashboard.no_signals"))
 
@@ -139,7 +140,7 @@ else:
 
 # --- 4. working modes --------------------------------------------------------------------------------
 st.header(ui.t("dashboard.modes"))
-advised_now = rules.advised_mode(f.willingness, f.ability)
+advised_now = f.advised_mode
 if advised_now is None:
     st.caption(ui.t("dashboard.advised_none"))
 else:

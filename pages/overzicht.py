@@ -75,9 +75,11 @@ else:
     for i, item in enumerate(ranked):
         with cols[i % 2].container(border=True):
             st.markdown(f"**{ui.md(item['village'])}** · {ui.md(item['municipality'])} · "
-                        f"{ui.label('step', item['step'])} · {ui.label('status', item['status'])}")
-            for code, sentence in item["reasons"]:
-                st.markdown(f"- **{ui.label('alert', code)}**: {sentence}")
+                        f"{item['stage']} · {ui.label('status', item['status'])}")
+            for c in item["causes"]:   # each cause once, with the step it belongs to
+                where = f" ({c.step})" if c.step else ""
+                st.markdown(f"**{c.title}**{where}: {ui.md(c.text)}")
+                st.page_link(c.page, label=c.fix, query_params=c.query)
             l1, l2 = st.columns(2)
             l1.page_link("pages/pilot.py", label=ui.t("overview.open_pilot"),
                          query_params={"village_id": str(item["village_id"])})

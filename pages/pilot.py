@@ -37,8 +37,11 @@ view = View(db=db, user=user, today=today, lang=ui.lang(), village_id=village_id
             may_move=can(user, "move_step", village_id))
 
 st.title(f"{view.f.village} · {view.f.municipality}")
-tabs = st.tabs([t("pilot.tab_status")] + [ui.label("step", s) for s in (1, 2, 3, 4)]
-               + [t("vonk.tab")], key="pilot_tab")
+labels = [t("pilot.tab_status")] + [ui.label("step", s) for s in (1, 2, 3, 4)] + [t("vonk.tab")]
+# A link with ?tab=N ("Aandacht nodig": the place to fix a cause) opens on step N's tab.
+asked_tab = st.query_params.get("tab")
+opened = labels[int(asked_tab)] if asked_tab in ("1", "2", "3", "4") else None
+tabs = st.tabs(labels, key="pilot_tab", default=opened)
 for tab, module in zip(tabs, (status, step1, step2, step3, step4, vonk)):
     with tab:
         module.render(view)

@@ -118,12 +118,17 @@ res = steps.vote_result(db, user, meeting_id)
 if res is not None:
     st.altair_chart(charts.votes(pit, lang, tied=res.tied), width="stretch")
     names = dict(zip(pit.village_id, pit.village))
-    if res.needs_decision and not meeting["tie_decision"]:
-        st.warning(t("start.tie", villages=", ".join(sorted(names[v] for v in res.tied)),
-                     n=res.open_seats))
+    if res.may_decide and not meeting["tie_decision"]:
+        if res.needs_decision:
+            st.warning(t("start.tie", villages=", ".join(sorted(names[v] for v in res.tied)),
+                         n=res.open_seats))
+            options, pick_label = sorted(res.tied), t("start.tie_pick", n=res.open_seats)
+        else:
+            st.info(t("start.unvoted", villages=", ".join(sorted(names[v] for v in res.unvoted)),
+                      n=res.open_seats))
+            options, pick_label = sorted(res.unvoted), t("start.unvoted_pick", n=res.open_seats)
         with st.form("tie"):
-            pick = st.multiselect(t("start.tie_pick", n=res.open_seats), sorted(res.tied),
-                                  format_func=names.get, key="tie_pick")
+            pick = st.multiselect(pick_label, options, format_func=names.get, key="tie_pick")
             why = st.text_area(t("start.tie_reason"), key="tie_reason")
             ok = st.form_submit_button(t("start.tie_save"), key="tie_submit", type="primary")
         if ok:

@@ -179,7 +179,7 @@ def test_funder_data_layer_returns_no_personal_data(planted):
     """Every data-layer function a funder may call, for every village."""
     from tests.test_access_matrix import FUNCTIONS, _ctx
     u = user_of(planted, FUNDER)
-    ctx = _ctx(planted)
+    ctx = _ctx(planted, VILLAGES)
     for name, (fn, expect) in FUNCTIONS.items():
         if expect[2] != "Y":
             continue
@@ -227,7 +227,7 @@ def test_steering_member_sees_nothing_of_another_village(planted, app_as, script
 def test_steering_data_layer_gives_nothing_of_b(planted):
     from tests.test_access_matrix import FUNCTIONS, _ctx
     u = user_of(planted, STEERING)
-    ctx = _ctx(planted)
+    ctx = _ctx(planted, VILLAGES)
     seen_a = False
     for name, (fn, expect) in FUNCTIONS.items():
         if expect[1] not in ("Y", "A", "S"):

@@ -1,11 +1,13 @@
 """The access matrix: 3 roles x every page (from dorp.ui.PAGES) and 3 roles x every data-layer
 function (dorp/repo), against the expected allow/deny.
 
-The steering member is `stuurgroep-vorden`: village A = Vorden (theirs), B = Laren (not).
-Village-bound functions are called for A and for B.
+Pages: the demo's accounts. The data layer: a programme this test builds itself (two villages
+A and B in two municipalities, each with a full history and a tie at its start meeting), with
+a lead, a funder and a steering member of village A only. Village-bound functions are called
+for A and for B.
 
 Expectation codes, per role (lead, steering, funder):
-  Y  allowed (no AccessDenied)
+  Y  allowed: the call must succeed (any exception, not only a refusal, fails the test)
   N  denied: AccessDenied, or nothing returned (empty / None)
   A  steering only: allowed for their own village A, denied for B
   S  allowed, but nothing of village B in what comes back (scoped)
@@ -30,7 +32,6 @@ from dorp.access import AccessDenied, role_can
 from tests.conftest import AS_OF, FUNDER, LEAD, ROOT, STEERING, user_of
 
 ROLES = {"lead": LEAD, "steering": STEERING, "funder": FUNDER}
-A, B = "Vorden", "Laren"
 TODAY = AS_OF
 
 
@@ -84,16 +85,67 @@ def test_page_matrix(demo_db, app_as, script):
 
 # --- the data layer ------------------------------------------------------------------------------
 
-def _ctx(db) -> dict:
-    """Ids of records in village A and B to call the functions with."""
+A, B = "Toegangsdorp Aa", "Toegangsdorp Bee"
+T_LEAD, T_STEERING, T_FUNDER = "t-leider", "t-stuurgroep-a", "t-provincie"
+ROLES_T = {"lead": T_LEAD, "steering": T_STEERING, "funder": T_FUNDER}
+
+
+def _own_programme(db) -> None:
+    """Two villages with everything the functions touch, and the three accounts."""
+    from tests.test_judgements import programme
+    from dorp.access import SYSTEM
+    from dorp.repo import bulk as bulk_
+    day = date(2026, 3, 1)
+    villages = []
+    for name, mun in ((A, "Gemeente Aa"), (B, "Gemeente Bee")):
+        rival = f"{name} Oost"
+        villages.append({
+            "name": name, "pilot": {"step": 4, "status": "active", "started_on": day},
+            "votes": [{"meeting_date": day, "municipality": mun, "votes": 10, "chosen": True}],
+            "consent": [{"party": "municipality", "given_on": day}],
+            "mbc": [{"assessed_on": day, "willingness": 4, "ability": 4, "may_ok": True,
+                     "source": "residents"}],
+            "steering_members": [{"name": f"Lid {name}", "party": "community",
+                                  "from_date": day}],
+            "steering_meetings": [{"date": day, "municipality_satisfaction": 4,
+                                   "community_satisfaction": 4}],
+            "actions": [{"meeting_date": day, "description": "Actie", "who": "Dorpsraad"}],
+            "line_scores": [{"line": "broad_support", "date": day, "score": 3},
+                            {"line": "target_group", "date": day, "score": 4}],
+            "working_modes": [{"mode": "facilitate", "started_on": day}],
+            "initiatives": [{"name": "Eettafel", "phase": "idea", "since": day}],
+            "budget": [{"category": "Uitvoering", "source": "province", "budgeted": 100.0,
+                        "spent": 10.0}],
+            "step_moves": [{"to_step": 4, "to_status": "active", "moved_on": day}],
+        })
+        # the rival pitched at the same meeting with as many votes: a tie for the one seat
+        villages.append({"name": rival, "pilot": {"step": 1, "status": "stopped"},
+                         "votes": [{"meeting_date": day, "municipality": mun, "votes": 10,
+                                    "chosen": False}]})
+    tables = programme(*villages)
+    tables["villages"]["municipality"] = ["Gemeente Aa", "Gemeente Aa", "Gemeente Bee",
+                                          "Gemeente Bee"]
+    tables["start_meetings"] = pd.DataFrame({"meeting_date": [day, day],
+                                             "municipality": ["Gemeente Aa", "Gemeente Bee"],
+                                             "seats": [1, 1]})
+    bulk_.replace_all(db, SYSTEM, tables, replace=False)
+    users.add(db, SYSTEM, T_LEAD, "lead", "lang-genoeg-0")
+    users.add(db, SYSTEM, T_STEERING, "steering", "lang-genoeg-0", (A,))
+    users.add(db, SYSTEM, T_FUNDER, "funder", "lang-genoeg-0")
+
+
+def _ctx(db, names: dict[str, str] | None = None) -> dict:
+    """Ids of records in village A and B (by default this test's own villages) to call the
+    functions with."""
     ctx = {}
-    for key, name in (("A", A), ("B", B)):
+    for key, name in (names or {"A": A, "B": B}).items():
         vid = db.scalar("SELECT id FROM villages WHERE name = ?", [name])
 
         def one(sql, vid=vid):
             return db.scalar(sql, [vid])
+        meeting = one("SELECT max(p.meeting_id) FROM pitches p WHERE village_id = ?")
         ctx[key] = {
-            "vid": vid,
+            "vid": vid, "name": name, "mun": "Gemeente Aa" if key == "A" else "Gemeente Bee",
             "meeting": one("SELECT max(id) FROM steering_meetings WHERE village_id = ?"),
             "mbc": one("SELECT max(id) FROM mbc WHERE village_id = ?"),
             "member": one("SELECT max(id) FROM steering_members WHERE village_id = ?"),
@@ -102,7 +154,9 @@ def _ctx(db) -> dict:
             "initiative": one("SELECT max(id) FROM initiatives WHERE village_id = ?"),
             "action": one("SELECT max(id) FROM actions WHERE village_id = ?"),
             "budget": one("SELECT max(id) FROM budget WHERE village_id = ?"),
-            "start_meeting": one("SELECT max(p.meeting_id) FROM pitches p WHERE village_id = ?"),
+            "start_meeting": meeting,
+            "pitches": {r["id"]: 10 for r in db.rows(
+                "SELECT id FROM pitches WHERE meeting_id = ?", [meeting])},
         }
     ctx["municipality"] = db.scalar("SELECT min(id) FROM municipalities")
     return ctx
@@ -164,6 +218,7 @@ FUNCTIONS = {
     "funder.pilot_texts": (lambda db, u, c: funder.pilot_texts(db, u), "YNY"),
     "funder.people_counts": (lambda db, u, c: funder.people_counts(db, u, TODAY), "YNY"),
     "funder.village_id_by_name": (lambda db, u, c: funder.village_id_by_name(db, u, A), "YNY"),
+    "steps.initiative_phases": (lambda db, u, c: steps.initiative_phases(db, u, c["vid"]), "YAN"),
     "budget.lines": (lambda db, u, c: budget.lines(db, u), "YNY"),
     # one village: reads
     "dashboard.village": (lambda db, u, c: dashboard.village(db, u, c["vid"], TODAY), "YAN"),
@@ -191,9 +246,10 @@ FUNCTIONS = {
     "privacy.log_read": (lambda db, u, c: privacy.log_read(db, u, "people", c["vid"]), "YAN"),
     # one village: writes a steering member may do
     "steps.add_meeting": (lambda db, u, c: steps.add_meeting(
-        db, u, c["vid"], D, 4, 4, "Besluit", "Notitie", TODAY), "YAN"),
+        db, u, c["vid"], D - timedelta(days={"lead": 2, "steering": 3}.get(u.role, 4)), 4, 4,
+        "Besluit", "Notitie", TODAY), "YAN"),
     "steps.add_action": (lambda db, u, c: steps.add_action(
-        db, u, c["meeting"], "Actie", None, None), "YAN"),
+        db, u, c["meeting"], "Actie", "Dorpsraad", None), "YAN"),
     "steps.set_action_done": (lambda db, u, c: steps.set_action_done(
         db, u, c["action"], True, None), "YAN"),
     "lines.add_moment": (lambda db, u, c: lines.add_moment(
@@ -210,7 +266,8 @@ FUNCTIONS = {
         db, u, c["vid"], "community", D, "Dorpsraad", TODAY), "YNN"),
     "steps.add_mbc": (lambda db, u, c: steps.add_mbc(
         db, u, c["vid"], assessed_on=D, may_ok=True, may_note=None, willingness=3,
-        willingness_source=None, willingness_evidence=None, ability=3, ability_source=None,
+        willingness_source="residents", willingness_evidence=None, ability=3,
+        ability_source="professionals",
         ability_evidence=None, opportunities=None, resistances=None,
         presented_village_on=None, presented_municipality_on=None, today=TODAY), "YNN"),
     "steps.set_presented": (lambda db, u, c: steps.set_presented(
@@ -218,26 +275,26 @@ FUNCTIONS = {
     "steps.add_effect": (lambda db, u, c: steps.add_effect(
         db, u, c["mbc"], "Gemeente", "hours", 10, "Effect", "Dorp"), "YNN"),
     "steps.add_partner": (lambda db, u, c: steps.add_partner(
-        db, u, c["vid"], "Dorpshuis", "Het Dorpshuis", False, None), "YNN"),
+        db, u, c["vid"], "dorpshuis", "Het Dorpshuis", False, None), "YNN"),
     "steps.add_member": (lambda db, u, c: steps.add_member(
         db, u, c["vid"], "Nieuw Lid", "Dorpsraad", "community", "lid", D, None), "YNN"),
     "steps.end_member": (lambda db, u, c: steps.end_member(db, u, c["member"], D, None), "YNN"),
     "steps.add_mode": (lambda db, u, c: steps.add_mode(
-        db, u, c["vid"], "support", D, "Reden", TODAY), "YNN"),
+        db, u, c["vid"], "do_it_yourself", D, "Reden", TODAY), "YNN"),
     "steps.end_mode": (lambda db, u, c: steps.end_mode(db, u, c["mode"], D, None, TODAY), "YNN"),
     "steps.add_initiative": (lambda db, u, c: steps.add_initiative(
         db, u, c["vid"], "Koffieochtend", "idea", None, D, TODAY), "YNN"),
     "steps.set_initiative_phase": (lambda db, u, c: steps.set_initiative_phase(
-        db, u, c["initiative"], "exploitation", None), "YNN"),
+        db, u, c["initiative"], "exploitation", None, D, TODAY), "YNN"),
     "steps.save_safeguarding": (lambda db, u, c: steps.save_safeguarding(
         db, u, c["vid"], TODAY + timedelta(days=300), "Stichting", None, None, None), "YNN"),
     "steps.add_start_meeting": (lambda db, u, c: steps.add_start_meeting(
-        db, u, "Lochem", D - timedelta(days=400 + hash(u.username) % 99), 20, 1, None, TODAY),
+        db, u, c["mun"], D - timedelta(days=400 + hash(u.username) % 99), 20, 1, None, TODAY),
         "YNN"),
     "steps.add_pitch": (lambda db, u, c: steps.add_pitch(
-        db, u, c["start_meeting"], A, "Pitch"), "YNN"),
+        db, u, c["start_meeting"], f"Nieuw {c['name']}", "Pitch"), "YNN"),
     "steps.record_votes": (lambda db, u, c: steps.record_votes(
-        db, u, c["start_meeting"], {}, 1, None), "YNN"),
+        db, u, c["start_meeting"], c["pitches"], 1, None), "YNN"),
     "steps.decide_tie": (lambda db, u, c: steps.decide_tie(
         db, u, c["start_meeting"], [c["vid"]], "Loting", None), "YNN"),
     "budget.add_line": (lambda db, u, c: budget.add_line(
@@ -255,10 +312,10 @@ FUNCTIONS = {
     "bulk.replace_all": (lambda db, u, c: bulk.replace_all(db, u, {}, replace=False), "YNN"),
     "users.add": (lambda db, u, c: users.add(db, u, f"n-{u.role}-{c['vid']}", "funder",
                                              "lang-genoeg-1"), "YNN"),
-    "users.disable": (lambda db, u, c: users.disable(db, u, FUNDER), "YNN"),
-    "users.enable": (lambda db, u, c: users.enable(db, u, FUNDER), "YNN"),
-    "users.set_disabled": (lambda db, u, c: users.set_disabled(db, u, FUNDER, False), "YNN"),
-    "users.reset_password": (lambda db, u, c: users.reset_password(db, u, FUNDER,
+    "users.disable": (lambda db, u, c: users.disable(db, u, T_FUNDER), "YNN"),
+    "users.enable": (lambda db, u, c: users.enable(db, u, T_FUNDER), "YNN"),
+    "users.set_disabled": (lambda db, u, c: users.set_disabled(db, u, T_FUNDER, False), "YNN"),
+    "users.reset_password": (lambda db, u, c: users.reset_password(db, u, T_FUNDER,
                                                                    "lang-genoeg-2"), "YNN"),
     "privacy.erase_person": (lambda db, u, c: privacy.erase_person(
         db, u, "Niemand Bekend", "Niemand Bekend"), "YNN"),
@@ -299,36 +356,72 @@ def _empty(result) -> bool:
     return False
 
 
+def _mentions(result, c: dict) -> bool:
+    """Whether the result holds anything of village c: its name anywhere (DataFrames written
+    out in full, not truncated), or its id in a village_id column or key."""
+    if isinstance(result, pd.DataFrame):
+        if "village_id" in result and (result["village_id"] == c["vid"]).any():
+            return True
+        return c["name"] in result.to_csv()
+    if isinstance(result, dict):
+        return c["vid"] in result or any(_mentions(v, c) for v in result.values()) \
+            or c["name"] in repr(list(result))
+    if isinstance(result, (list, tuple, set)):
+        return any(_mentions(v, c) for v in result)
+    if hasattr(result, "__dataclass_fields__"):
+        return any(_mentions(getattr(result, k), c) for k in result.__dataclass_fields__)
+    return c["name"] in repr(result) or result == c["vid"]
+
+
 def _outcome(db, user, fn, c):
     try:
         return "ok", fn(db, user, c)
     except AccessDenied:
         return "denied", None
-    except Exception as e:  # refused for another reason after the access check
+    except Exception as e:  # refused for another reason, or a crash
         return "error", e
 
 
+@pytest.fixture
+def own_db(empty_db):
+    _own_programme(empty_db)
+    return empty_db
+
+
+def test_the_matrix_programme_is_complete(own_db):
+    ctx = _ctx(own_db)
+    assert ctx["A"]["vid"] != ctx["B"]["vid"]
+    for key in ("A", "B"):
+        assert all(v is not None for v in ctx[key].values()), ctx[key]
+        assert len(ctx[key]["pitches"]) == 2
+    steering = user_of(own_db, T_STEERING)
+    assert steering.village_ids == frozenset({ctx["A"]["vid"]})
+
+
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
-def test_data_layer_matrix(demo_db, name):
+def test_data_layer_matrix(own_db, name):
     fn, expect = FUNCTIONS[name]
-    ctx = _ctx(demo_db)
     problems = []
     # refusals first: an allowed call may change or delete what the others are tried on
-    for i, (role, username) in reversed(list(enumerate(ROLES.items()))):
-        user = user_of(demo_db, username)
+    for i, (role, username) in reversed(list(enumerate(ROLES_T.items()))):
+        user = user_of(own_db, username)
         code = expect[i]
         for key in ("A", "B"):
+            ctx = _ctx(own_db)   # afresh: an allowed call may have deleted what it used
             c = {**ctx[key], "all": ctx}
             want = code
             if code == "A":
                 want = "Y" if key == "A" else "N"
             if code == "S" and key == "B":
                 continue
-            status, result = _outcome(demo_db, user, fn, c)
+            status, result = _outcome(own_db, user, fn, c)
             if want in ("Y", "S"):
                 if status == "denied":
                     problems.append(f"{role}/{key}: refused, expected allowed")
-                if want == "S" and B in str(result):
+                elif status == "error":
+                    problems.append(f"{role}/{key}: {type(result).__name__} where access is "
+                                    f"allowed: {result}")
+                elif want == "S" and _mentions(result, ctx["B"]):
                     problems.append(f"{role}: result holds village {B}")
             else:
                 if status == "error":

@@ -214,3 +214,13 @@ def test_a_round_needs_two_options_and_sane_settings(demo_db):
     for n in (0, rules.MAX_CODES + 1):
         with pytest.raises(Invalid):
             ballot.issue_codes(demo_db, lead, rid, n)
+
+
+def test_a_round_without_votes_chooses_nobody(demo_db):
+    mid, rid, _ = _round(demo_db)
+    lead = user_of(demo_db, LEAD)
+    res = ballot.close(demo_db, lead, rid, ballot.get_round(demo_db, lead, rid)["version"])
+    assert not res.chosen and not res.needs_decision
+    pit = steps.pitches(demo_db, lead, mid)
+    assert list(pit["votes"]) == [0, 0, 0] and not pit["chosen"].any() and not pit["has_pilot"].any()
+    assert {x["outcome"] for x in ballot.outcome(demo_db, lead, rid)["rows"]} == {"not_chosen"}

@@ -110,19 +110,25 @@ def test_the_stamp_changes_with_each_committed_write_only(demo_db):
     assert cache.stamp(demo_db) != s0
 
 
+def _page_state(db, script: str) -> dict:
+    """What a lead would have chosen on the page so that it shows Vorden (every page of the
+    lead's menu shows village names: none is left out)."""
+    if script == "pages/startbijeenkomst.py":   # the start meeting where Vorden pitched
+        return {"start_meeting": db.scalar(
+            "SELECT p.meeting_id FROM pitches p JOIN villages v ON v.id = p.village_id"
+            " WHERE v.name = 'Vorden'")}
+    return {}
+
+
 @pytest.mark.parametrize("script", [p[0] for p in ui.PAGES])
 def test_no_page_shows_stale_data_after_a_write(app_as, demo_db, script):
     """Every page (as a lead): load it, rename a village through the data layer, re-run the
     same session: the page shows the new name, never the old one."""
-    at = app_as(LEAD)
-    try:
-        at.switch_page(script).run()
-    except ValueError:
-        pytest.skip(f"{script} is not in the lead's menu")
+    at = app_as(LEAD, **_page_state(demo_db, script))
+    at.switch_page(script).run()      # every page is in the lead's menu
     assert not at.exception, at.exception
     before = _shown_text(at)
-    if "Vorden" not in before:
-        pytest.skip(f"{script} does not show village names")
+    assert "Vorden" in before, f"{script} shows no village name: choose one in _page_state"
     _rename(demo_db, user_of(demo_db, LEAD), "Vorden", "Vorden-Hackfort")
     at.run()
     assert not at.exception, at.exception

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from dorp.method import ALERTS, LINES, MODES
+from dorp.method import ADVISED_MODES, ALERTS, LINES, MODES
 
 AS_OF = "2026-11-29"
 
@@ -36,9 +36,10 @@ def test_schema_matches_interfaces(status):
                           "modes", "steering_group", "lines", "alerts"}
         assert p["step"] in (1, 2, 3, 4)
         assert p["status"] in ("active", "paused", "stopped", "completed")
-        assert set(p["mbc"]) == {"willingness", "ability", "verdict"}
+        assert set(p["mbc"]) == {"willingness", "ability", "may", "verdict"}
         assert p["mbc"]["verdict"] in ("go", "no_go", "pending")
-        assert p["advised_mode"] in (*MODES, None)
+        assert p["mbc"]["may"] in (True, False, None)
+        assert p["advised_mode"] in (*ADVISED_MODES, None)
         assert all(m in MODES for m in p["modes"])
         assert set(p["steering_group"]) == {"has_municipality", "has_community", "both_satisfied"}
         assert set(p["lines"]) == set(LINES)
@@ -52,17 +53,27 @@ def test_demo_spreads_over_steps_and_trips_alerts(status):
     assert {"mbc_no_go", "consent_missing", "gate_unmet", "steering_incomplete",
             "steering_dissatisfied", "line_low", "line_declining", "no_exit_plan", "stale"} <= tripped
     by = {p["village"]: p for p in data["pilots"]}
-    assert by["Dinxperlo"]["mbc"]["verdict"] == "no_go"
+    assert by["Dinxperlo"]["mbc"] == {"willingness": 2, "ability": 2, "may": True,
+                                      "verdict": "no_go"}
+    # "mag dit?" = nee: no go and discourage, whatever the scores (willing 4, able 2)
+    assert by["Gendringen"]["mbc"] == {"willingness": 4, "ability": 2, "may": False,
+                                       "verdict": "no_go"}
+    assert by["Gendringen"]["advised_mode"] == "discourage"
+    assert "mbc_no_go" in by["Gendringen"]["alerts"]
+    assert by["Winssen"]["status"] == "completed" and by["Winssen"]["alerts"] == []
     assert by["Vorden"]["advised_mode"] == "facilitate" and by["Vorden"]["alerts"] == []
     assert by["Laren"]["lines"]["broad_support"] == 2
 
 
 def test_no_personal_data_in_status(status):
     env, data = status
-    text = json.dumps(data, ensure_ascii=False)
-    r = run(env, "status", "--json")  # names of demo people must not leak
-    for person in ("Kamphuis", "@example.nl", "Besproken", "Keukentafel"):
-        assert person not in text
+    r = run(env, "status", "--json")  # without --as-of too: names of demo people must not leak
+    assert r.returncode == 0, r.stderr
+    for text in (json.dumps(data, ensure_ascii=False), r.stdout):
+        assert "Vorden" in text                       # the output is really there
+        for person in ("Kamphuis", "@example.nl", "Besproken", "Keukentafel", "Stichting Zorg",
+                       "Past binnen de wet"):
+            assert person not in text
 
 
 def test_as_of_moves_today(status):

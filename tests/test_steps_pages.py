@@ -48,7 +48,8 @@ def test_status_tab_shows_stage_gate_and_alerts_in_plain_dutch(app_as, demo_db):
     assert "Instemming van de dorpsgemeenschap is niet vastgelegd" in md
     assert "Het dorp is niet gekozen" not in md           # Beesd was chosen by the vote
     warnings = " ".join(texts(at.warning))
-    assert "Lang niets vastgelegd" in warnings and "90 dagen" in warnings
+    assert "**Lang niets vastgelegd**: Al 144 dagen niets vastgelegd \\(laatst op 8 jul 2026" \
+        in warnings
     assert [m.value for m in at.metric][:2] == ["1 · Willen", "Actief"]
     assert len(at.tabs) == 5
 

@@ -72,7 +72,7 @@ def test_a_new_pilot_from_start_meeting_to_execution(empty_db):
                   opportunities="- Dorpshuis\n\n- Kerk", resistances="Weinig vrijwilligers",
                   presented_village_on=None, presented_municipality_on=None, today=TODAY)
     j = pilot_json(db, "Eibergen")
-    assert j["mbc"] == {"willingness": 4, "ability": 2, "verdict": "go"}
+    assert j["mbc"] == {"willingness": 4, "ability": 2, "may": True, "verdict": "go"}
     assert j["advised_mode"] == "support"
     with pytest.raises(GateUnmet) as e:
         moves.move(db, LEAD, v, "advance", None, False, TODAY)

@@ -128,6 +128,9 @@ def test_prize_aftercare_and_idea_to_initiative(demo_db):
     iid = vonk.to_initiative(demo_db, lead, loser, TODAY, v)
     ini = steps.initiatives(demo_db, lead, _vid(demo_db)).set_index("id")
     assert ini.loc[iid, "name"] == "Moestuin" and ini.loc[iid, "phase"] == "idea"
+    trail = steps.initiative_phases(demo_db, lead, _vid(demo_db))
+    trail = trail[trail["initiative_id"] == iid]
+    assert list(trail["to_phase"]) == ["idea"] and trail.iloc[0]["changed_on"].date() == TODAY
     with pytest.raises(Invalid):
         vonk.to_initiative(demo_db, lead, loser, TODAY, v + 1)
     counts = vonk.funder_counts(demo_db, user_of(demo_db, FUNDER))

@@ -18,7 +18,7 @@ from altair.utils.schemapi import debug_mode
 
 from dorp import i18n
 from dorp.charts import OKABE_ITO
-from dorp.method import LINES, MODES, PHASES, PRESENT_AT, STEPS
+from dorp.method import ALL_MODES, LINES, PHASES, PRESENT_AT, STEPS
 
 # Score 1..5: PuOr (colour-blind safe, diverging around the "present" level 3).
 SCORE_COLOURS = {1: "#b35806", 2: "#f1a340", 3: "#d8d8d8", 4: "#998ec3", 5: "#542788"}
@@ -354,7 +354,7 @@ def modes_timeline(modes: pd.DataFrame, assessments: pd.DataFrame, today: date,
     d["start"] = pd.to_datetime(d["start"])
     d["end"] = pd.to_datetime(d["end"])
     kinds = [i18n.t("dashboard.mode_used", lang), i18n.t("dashboard.mode_advised", lang)]
-    mode_labels = [i18n.label("mode", m, lang) for m in MODES]
+    mode_labels = [i18n.label("mode", m, lang) for m in ALL_MODES]
     return alt.Chart(_values(d)).mark_bar(cornerRadius=3, height=12).encode(
         x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
         x2=alt.X2("end:T"),

@@ -10,6 +10,7 @@ from dorp import i18n
 from dorp.charts import OKABE_ITO
 
 CHOSEN, NOT_CHOSEN, TIED = "#009E73", "#999999", "#E69F00"
+DISCOURAGED = "#D55E00"   # Okabe-Ito vermilion: an assessment judged not desirable
 
 
 def votes(df: pd.DataFrame, lang: str = "nl", tied: frozenset | set = frozenset()) -> alt.Chart:
@@ -37,10 +38,16 @@ def votes(df: pd.DataFrame, lang: str = "nl", tied: frozenset | set = frozenset(
     return (bars + text).properties(height=max(150, 40 * len(d) + 40))
 
 
+def _answered_no(m) -> bool:
+    return m is not None and not pd.isna(m) and not bool(m)
+
+
 def matrix(assessments: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     """Willingness (y) x ability (x) with the four working-mode quadrants of chapter 4.2,
     figure 2 (split where a dimension counts as present: 3), the latest assessment as a big dot
-    and the earlier ones as a trail. Columns: assessed_on, willingness, ability."""
+    and the earlier ones as a trail. Columns: assessed_on, willingness, ability, and optionally
+    may_ok: an assessment whose "mag dit?" was answered no is shown apart, as a red cross
+    ("discourage"), because its scores do not decide its working mode (4.3: mogen first)."""
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     quadrants = pd.DataFrame([
         {"x0": 2.5, "x1": 5.5, "y0": 2.5, "y1": 5.5, "mode": "facilitate", "lx": 4.0, "ly": 5.3},
@@ -65,16 +72,22 @@ def matrix(assessments: pd.DataFrame, lang: str = "nl") -> alt.Chart:
     )
     names = alt.Chart(quadrants).mark_text(fontWeight="bold", color="#333333").encode(
         x=alt.X("lx:Q", scale=scale_x), y=alt.Y("ly:Q", scale=scale_y), text="label:N")
-    d = assessments[["assessed_on", "willingness", "ability"]].dropna().copy()
-    d = d.sort_values("assessed_on").reset_index(drop=True)
+    cols = ["assessed_on", "willingness", "ability"]
+    d = assessments[cols].copy()
+    d["discouraged"] = (assessments["may_ok"].map(_answered_no)
+                        if "may_ok" in assessments else False)
+    d = d.dropna(subset=cols).sort_values("assessed_on").reset_index(drop=True)
+    d["discouraged"] = d["discouraged"].astype(bool)
     d["order"] = range(len(d))
     d["latest"] = d["order"] == len(d) - 1
     d["date"] = d["assessed_on"].map(lambda v: i18n.fmt_date(pd.Timestamp(v).date(), lang))
     d["kind"] = d["latest"].map(lambda v: t("steps.latest") if v else t("steps.earlier"))
+    d["apart"] = t("steps.matrix_discouraged")
     enc = dict(x=alt.X("ability:Q", scale=scale_x), y=alt.Y("willingness:Q", scale=scale_y))
     trail = alt.Chart(d).mark_line(color="#555555", strokeDash=[4, 3]).encode(
         **enc, order="order:Q")
-    dots = alt.Chart(d).mark_circle(color="#0072B2", stroke="white").encode(
+    shown = alt.Chart(d).transform_filter("!datum.discouraged")
+    dots = shown.mark_circle(color="#0072B2", stroke="white").encode(
         **enc,
         size=alt.Size("latest:N", scale=alt.Scale(domain=[False, True], range=[70, 320]),
                       legend=None),
@@ -84,7 +97,14 @@ def matrix(assessments: pd.DataFrame, lang: str = "nl") -> alt.Chart:
                  alt.Tooltip("kind:N", title=" "),
                  alt.Tooltip("willingness:Q", title=y_title),
                  alt.Tooltip("ability:Q", title=x_title)])
-    return (areas + names + trail + dots).properties(width=380, height=380)
+    crosses = alt.Chart(d).transform_filter("datum.discouraged").mark_point(
+        shape="cross", color=DISCOURAGED, filled=True, size=260, angle=45).encode(
+        **enc,
+        tooltip=[alt.Tooltip("date:N", title=t("steps.assessed_on")),
+                 alt.Tooltip("apart:N", title=" "),
+                 alt.Tooltip("willingness:Q", title=y_title),
+                 alt.Tooltip("ability:Q", title=x_title)])
+    return (areas + names + trail + dots + crosses).properties(width=380, height=380)
 
 
 def satisfaction(meetings: pd.DataFrame, lang: str = "nl") -> alt.Chart:

@@ -16,7 +16,7 @@ from dorp.sheets import BY_NAME, SHEETS
 
 # Tables emptied by a replace, children first.
 DATA_TABLES = (
-    "actions", "mbc_effects", "pitches", "start_meetings", "consent", "mbc", "partners",
+    "initiative_phases", "actions", "mbc_effects", "pitches", "start_meetings", "consent", "mbc", "partners",
     "steering_members", "steering_meetings", "line_scores", "working_modes", "initiatives",
     "safeguarding", "budget", "step_moves", "user_villages", "pilots", "villages",
     "municipalities", "programme",
@@ -100,17 +100,26 @@ LOAD_SQL: dict[str, list[str]] = {
         SELECT v.id, src.category, src.source, src.period, coalesce(src.budgeted, 0),
                coalesce(src.spent, 0)
         FROM src LEFT JOIN villages v ON v.name = src.village"""],
+    "initiative_phases": [f"""INSERT INTO initiative_phases (initiative_id, village_id,
+            from_phase, to_phase, changed_on, changed_by)
+        SELECT i.id, v.id, src.from_phase, src.to_phase, src.changed_on, src.changed_by
+        FROM src {_V} JOIN initiatives i ON i.village_id = v.id AND i.name = src.initiative"""],
     "step_moves": [f"""INSERT INTO step_moves (village_id, from_step, to_step, from_status,
             to_status, moved_on, moved_by, reason, override)
         SELECT v.id, src.from_step, src.to_step, src.from_status, src.to_status, src.moved_on,
                src.moved_by, src.reason, coalesce(src.override, FALSE) FROM src {_V}"""],
 }
 
+_FIRST_PHASES = """INSERT INTO initiative_phases (initiative_id, village_id, from_phase, to_phase,
+        changed_on, changed_by)
+    SELECT i.id, i.village_id, NULL, i.phase, i.since, NULL FROM initiatives i
+    WHERE NOT EXISTS (SELECT 1 FROM initiative_phases h WHERE h.initiative_id = i.id)"""
+
 # Load order: parents before children.
 LOAD_ORDER = ("programme", "villages", "pilots", "start_meetings", "votes", "consent", "mbc",
               "mbc_effects", "partners", "steering_members", "steering_meetings", "actions",
-              "line_scores", "working_modes", "initiatives", "safeguarding", "budget",
-              "step_moves")
+              "line_scores", "working_modes", "initiatives", "initiative_phases", "safeguarding",
+              "budget", "step_moves")
 assert set(LOAD_ORDER) == set(BY_NAME) == set(LOAD_SQL)
 
 
@@ -147,6 +156,8 @@ def load(tx: Tx, tables: dict[str, pd.DataFrame],
         counts[name] = len(src)
         if progress:
             progress(name, len(src))
+    # An initiative without a recorded phase history starts it with its current phase.
+    tx.execute(_FIRST_PHASES)
     tx.log("import", after={"rows": counts, **(note or {})})
     return counts
 
@@ -221,6 +232,9 @@ EXPORT_SQL: dict[str, str] = {
         FROM working_modes t {_VJ}""",
     "initiatives": f"""SELECT v.name AS village, t.name, t.phase, t.description, t.since
         FROM initiatives t {_VJ}""",
+    "initiative_phases": f"""SELECT v.name AS village, i.name AS initiative, t.to_phase,
+        t.from_phase, t.changed_on, t.changed_by FROM initiative_phases t {_VJ}
+        JOIN initiatives i ON i.id = t.initiative_id""",
     "step_moves": f"""SELECT v.name AS village, t.to_step, t.to_status, t.moved_on, t.from_step,
         t.from_status, t.moved_by, t.reason, t.override FROM step_moves t {_VJ}""",
 }

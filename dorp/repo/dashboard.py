@@ -147,11 +147,13 @@ def village(db: Db, user: User, village_id: int, today: date) -> Village | None:
     def q(sql: str, *date_columns: str) -> pd.DataFrame:
         return lines.as_dates(db.df(sql, p), *date_columns)
 
-    assessments = q("SELECT assessed_on, willingness, ability FROM mbc WHERE village_id = ?"
-                    " ORDER BY assessed_on, id", "assessed_on")
-    assessments["advised"] = [rules.advised_mode(None if pd.isna(w) else int(w),
-                                                 None if pd.isna(a) else int(a))
-                              for w, a in zip(assessments["willingness"], assessments["ability"])]
+    assessments = q("SELECT assessed_on, willingness, ability, may_ok FROM mbc"
+                    " WHERE village_id = ? ORDER BY assessed_on, id", "assessed_on")
+    assessments["advised"] = [
+        rules.advised_mode(None if pd.isna(w) else int(w), None if pd.isna(a) else int(a),
+                           None if pd.isna(m) else bool(m))
+        for w, a, m in zip(assessments["willingness"], assessments["ability"],
+                           assessments["may_ok"])]
     return Village(
         village_id=village_id,
         facts=found[0][1],

@@ -35,7 +35,7 @@ ERASED = "[persoon verwijderd]"
 MIN_NAME = 3
 
 # Tables searched for a person (not accounts: those are managed on the accounts page).
-PERSON_TABLES = sorted((EDITABLE - {"users", "programme"}) | {"step_moves"})
+PERSON_TABLES = sorted((EDITABLE - {"users", "programme"}) | {"step_moves", "initiative_phases"})
 
 
 def _now() -> datetime:

@@ -271,13 +271,15 @@ def vote_result(db: Db, user: User, meeting_id: int) -> vote.VoteResult | None:
 
 def decide_tie(db: Db, user: User, meeting_id: int, village_ids: list[int], reason: str,
                expected_version: int | None) -> list[int]:
-    """The lead's decision on a tie: which tied village(s) start, and why (recorded)."""
+    """The lead's decision, with its reason (recorded on the meeting): on a tie, which tied
+    village(s) start; with seats left that only villages without votes could fill, which of
+    those start anyway (never automatically: vote.result)."""
     require(user, "edit_village")
     meeting = start_meeting(db, user, meeting_id)
     res = vote_result(db, user, meeting_id)
     p: dict[str, str] = {}
-    if res is None or not res.needs_decision:
-        raise Invalid({"tie": "Er is geen gelijke stand om over te beslissen."})
+    if res is None or not res.may_decide:
+        raise Invalid({"tie": "Er is geen gelijke stand of open plaats om over te beslissen."})
     if meeting["tie_decision"]:
         raise Invalid({"tie": "Over deze gelijke stand is al beslist. Sla de stemmen opnieuw op "
                               "om opnieuw te beslissen."})
@@ -630,28 +632,64 @@ def add_initiative(db: Db, user: User, village_id: int, name: str, phase: str,
     _opt_date(p, "since", since, today, "de datum 'sinds'")
     _raise(p)
     with db.tx(user.username) as tx:
-        return tx.insert("initiatives", {"village_id": village_id, "name": _text(name),
-                                         "phase": phase, "description": _text(description),
-                                         "since": since}, village_id=village_id)
+        return insert_initiative(tx, village_id, name, phase, description, since)
 
 
 def insert_initiative(tx: Tx, village_id: int, name: str, phase: str,
                       description: str | None, since: date | None) -> int:
-    """Write one new initiative inside the caller's transaction (a De Vonk idea taken on)."""
-    return tx.insert("initiatives", {"village_id": village_id, "name": _text(name),
-                                     "phase": phase, "description": _text(description),
-                                     "since": since}, village_id=village_id)
+    """Write one new initiative and the first entry of its phase trail inside the caller's
+    transaction (also a De Vonk idea taken on: dorp/repo/vonk.to_initiative)."""
+    iid = tx.insert("initiatives", {"village_id": village_id, "name": _text(name),
+                                    "phase": phase, "description": _text(description),
+                                    "since": since}, village_id=village_id)
+    tx.insert("initiative_phases", {"initiative_id": iid, "village_id": village_id,
+                                    "from_phase": None, "to_phase": phase,
+                                    "changed_on": since, "changed_by": tx.username},
+              village_id=village_id)
+    return iid
 
 
 def set_initiative_phase(db: Db, user: User, initiative_id: int, phase: str,
-                         expected_version: int | None) -> int:
+                         expected_version: int | None, changed_on: date | None = None,
+                         today: date | None = None) -> int:
+    """A new phase of an initiative (2.4, figuur 1; "De verschillende fasen zijn
+    niet-lineair": any phase may follow any other). The change is kept with its date and who
+    recorded it (initiative_phases); the initiative shows its current phase since that date."""
     village_id = _village_of(db, "initiatives", initiative_id)
     require(user, "edit_village", village_id)
+    today = today or date.today()
+    changed_on = changed_on or today
+    current = db.one("SELECT phase, since FROM initiatives WHERE id = ?", [initiative_id])
+    last = db.scalar("SELECT max(changed_on) FROM initiative_phases WHERE initiative_id = ?",
+                     [initiative_id])
+    p: dict[str, str] = {}
     if phase not in PHASES:
-        raise Invalid({"phase": "Kies de fase van het initiatief."})
+        p["phase"] = "Kies de fase van het initiatief."
+    elif phase == current["phase"]:
+        p["phase"] = "Het initiatief staat al in deze fase; kies de nieuwe fase."
+    _need_date(p, "changed_on", changed_on, today, "de datum van de overgang")
+    if "changed_on" not in p and last is not None and changed_on < last:
+        p["changed_on"] = (f"De vorige overgang was op {last:%d-%m-%Y}; een nieuwe fase kan niet "
+                           "eerder ingaan.")
+    _raise(p)
     with db.tx(user.username) as tx:
-        return tx.update("initiatives", initiative_id, {"phase": phase}, expected_version,
-                         village_id=village_id)
+        version = tx.update("initiatives", initiative_id, {"phase": phase, "since": changed_on},
+                            expected_version, village_id=village_id)
+        tx.insert("initiative_phases", {"initiative_id": initiative_id, "village_id": village_id,
+                                        "from_phase": current["phase"], "to_phase": phase,
+                                        "changed_on": changed_on, "changed_by": user.username},
+                  village_id=village_id)
+        return version
+
+
+def initiative_phases(db: Db, user: User, village_id: int) -> pd.DataFrame:
+    """Every phase change of the village's initiatives, oldest first: the trail."""
+    require(user, "view_village", village_id)
+    return _df(db, """SELECT h.initiative_id, i.name, h.from_phase, h.to_phase, h.changed_on,
+                             h.changed_by
+                      FROM initiative_phases h JOIN initiatives i ON i.id = h.initiative_id
+                      WHERE h.village_id = ? ORDER BY i.name, h.changed_on, h.id""",
+               [village_id])
 
 
 def safeguarding(db: Db, user: User, village_id: int) -> dict | None:

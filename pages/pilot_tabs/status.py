@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dorp import moves as mv, rules, ui
+from dorp import attention, moves as mv, rules, ui
 from dorp.repo import moves
 from pages.pilot_tabs import View, t, table
 
@@ -18,20 +18,22 @@ def render(v: View) -> None:
     c1.metric(t("pilot.stage"), ui.label("step", stage))
     c2.metric(t("pilot.status"), ui.label("status", f.status))
     c3.metric(t("pilot.verdict"), ui.label("verdict_short", f.verdict))
-    adv = rules.advised_mode(f.willingness, f.ability)
+    adv = f.advised_mode
     c4.metric(t("pilot.advised_mode"), ui.label("mode", adv) if adv else "–")
+    _judged(f, stage)
 
     st.subheader(t("pilot.alerts"))
-    codes = rules.alerts(f, today)
-    if not codes:
+    found = attention.causes(v.village_id, f, today, None, v.lang)
+    if not found:
         st.success(t("pilot.no_alerts"))
-    for code in codes:
-        st.warning(f"**{ui.label('alert', code)}**: {ui.label('alert_text', code)}")
+    for c in found:   # each cause once, with the step it belongs to
+        where = f" ({c.step})" if c.step else ""
+        st.warning(f"**{c.title}**{where}: {ui.md(c.text)}")
 
     nxt = rules.next_stage(f)
     missing: list[str] = []
     if nxt is not None:
-        missing = rules.missing_for(nxt, f)
+        missing = rules.next_missing(f)
         st.subheader(t("pilot.next", step=ui.label("step_long", nxt)))
         if missing:
             for m in missing:
@@ -47,6 +49,20 @@ def render(v: View) -> None:
     else:
         ui.form_message("move", scope=v.village_id)   # the move that closed the pilot
     _timeline(v)
+
+
+def _judged(f: rules.PilotFacts, stage) -> None:
+    """On which day the entry criteria of the current step were judged, and how they stood."""
+    if stage == 1:
+        return
+    name = ui.label("step_named", stage)
+    if f.entered_on is not None:
+        st.caption(t("pilot.judged_on", stage=name, date=ui.fmt_date(f.entered_on)))
+    else:
+        st.caption(t("pilot.judged_today", stage=name, date=ui.fmt_date(f.judged_on)))
+    missing = rules.gate_missing(f)
+    if missing and f.override_current:
+        st.caption(t("pilot.judged_overridden"))
 
 
 def _move_form(v: View, available: list[str], nxt, missing: list[str]) -> None:

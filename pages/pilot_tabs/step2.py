@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dorp import rules, ui
+from dorp import ui
 from dorp.charts import steps as charts
 from dorp.charts.lines import spec as chart_spec
 from dorp.method import INVESTMENT_KINDS, PARTNER_TYPES, SOURCES
@@ -33,13 +33,26 @@ def render(v: View) -> None:
 def _latest(v: View, hist: pd.DataFrame, latest) -> None:
     f = v.f
     verdict = f.verdict
-    (st.success if verdict == "go" else st.error)(ui.label("verdict", verdict))
-    adv = rules.advised_mode(f.willingness, f.ability)
-    st.markdown(t("steps.advised", mode=ui.label("mode", adv)) + " — " + ui.label("mode_help", adv))
+    missing = [ui.label("dimension", d) for d in (f.mbc.missing if f.mbc else [])]
+    if verdict == "pending":
+        st.info(ui.label("verdict", verdict) + ": "
+                + t("steps.pending_missing", missing=ui.t("dashboard.and").join(missing).capitalize()))
+    elif f.may is False:
+        st.error(ui.label("verdict", verdict) + ". " + t("steps.no_go_may"))
+    else:
+        (st.success if verdict == "go" else st.error)(ui.label("verdict", verdict))
+    adv = f.advised_mode
+    if adv is None:
+        st.markdown(t("steps.advised_open", missing=ui.t("dashboard.and").join(missing).lower()))
+    else:
+        st.markdown(t("steps.advised", mode=ui.label("mode", adv)) + " — "
+                    + ui.label("mode_help", adv))
     left, right = st.columns([3, 2])
     with left:
         ui.chart(("pilot.matrix", v.village_id),
                  lambda: chart_spec(charts.matrix(hist, v.lang), v.lang), width="content")
+        if (hist["may_ok"] == False).any():  # noqa: E712
+            st.caption("✕ " + t("steps.matrix_discouraged"))
     with right:
         st.markdown(f"**{t('steps.may')}** {yes_no(latest.may_ok)}")
         if latest.may_note:
@@ -107,6 +120,7 @@ def _mbc_form(v: View) -> None:
         st.date_input(t("steps.assessed_on"), value=today, format="DD-MM-YYYY", key=fm.key("on"))
         fm.err("assessed_on")
         st.markdown(f"**{t('steps.may_question')}**")
+        st.caption(t("steps.may_seed"))
         st.radio(t("steps.may"), [None, True, False], horizontal=True, key=fm.key("may"),
                  format_func={None: t("steps.choose"), True: yes_no(True), False: yes_no(False)}.get)
         fm.err("may_ok")

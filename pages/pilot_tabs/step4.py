@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dorp import rules, ui
-from dorp.method import MODES, PHASES
+from dorp import ui
+from dorp.method import MODE_ADVICE, MODES, PHASES
 from dorp.repo import steps
 from pages.pilot_tabs import View, choice, t, table, versions
 from pages.pilot_tabs.step2 import partners
@@ -23,14 +23,16 @@ def render(v: View) -> None:
 
 def _modes(v: View) -> None:
     f = v.f
-    adv = rules.advised_mode(f.willingness, f.ability)
+    adv = f.advised_mode
     in_use = f.modes
     c1, c2 = st.columns(2)
     c1.metric(t("steps.advised_short"), ui.label("mode", adv) if adv else "–")
     c2.metric(t("steps.modes_in_use"),
               ", ".join(ui.label("mode", m) for m in in_use) if in_use else "–")
-    if adv and in_use and adv not in in_use:
+    if adv and in_use and adv not in {MODE_ADVICE.get(m, m) for m in in_use}:
         st.info(t("steps.mode_differs", mode=ui.label("mode", adv)))
+    if adv == "none":   # the advice leaves the choice between niets doen and zelf doen open
+        st.caption(ui.label("mode_help", "none"))
     md = steps.modes(v.db, v.user, v.village_id)
     table(md, {"mode": t("steps.mode"), "started_on": t("steps.from"), "ended_on": t("steps.until"),
                "reason": t("steps.reason")}, dates=("started_on", "ended_on"),
@@ -75,6 +77,14 @@ def _initiatives(v: View) -> None:
     table(ini, {"name": t("steps.name"), "phase": t("steps.phase"),
                 "description": t("steps.description"), "since": t("steps.since")},
           dates=("since",), labels={"phase": lambda p: ui.label("phase", p)})
+    trail = steps.initiative_phases(v.db, v.user, v.village_id)
+    if not trail.empty:
+        st.markdown(f"**{t('steps.phase_trail')}**")
+        table(trail, {"name": t("steps.name"), "from_phase": t("steps.phase_from"),
+                      "to_phase": t("steps.phase_to"), "changed_on": t("steps.phase_on"),
+                      "changed_by": t("steps.phase_by")}, dates=("changed_on",),
+              labels={"from_phase": lambda p: ui.label("phase", p) if isinstance(p, str) else "–",
+                      "to_phase": lambda p: ui.label("phase", p)})
     if not v.lead:
         return
     db, user, vid, today = v.db, v.user, v.village_id, v.today
@@ -101,9 +111,13 @@ def _initiatives(v: View) -> None:
                          format_func=dict(zip(ini.id, ini.name)).get)
             choice(t("steps.phase"), "phase", PHASES, fm.key("phase"))
             fm.err("phase")
+            st.date_input(t("steps.phase_on"), value=today, format="DD-MM-YYYY",
+                          key=fm.key("on"))
+            fm.err("changed_on")
             fm.submit(t("steps.save"),
                       lambda x, shown: steps.set_initiative_phase(db, user, x["which"], x["phase"],
-                                                                  shown.get(x["which"])),
+                                                                  shown.get(x["which"]), x["on"],
+                                                                  today),
                       success=t("steps.saved"))
 
 
