@@ -169,3 +169,19 @@ def test_pilot_tab_turns_an_idea_into_an_initiative(app_as, demo_db):
     assert any("bij de initiatieven" in s.value for s in at.success)
     ini = steps.initiatives(demo_db, lead, _vid(demo_db))
     assert "Buurtbus" in set(ini["name"])
+
+
+def test_funder_page_shows_counts_only_suppressed(app_as, demo_db):
+    lead = user_of(demo_db, LEAD)
+    cid, ids = _contest(demo_db)
+    _kept(demo_db, ids)
+    rid = _vote(demo_db, cid, [0, 1, 1, 2, 0, 1])
+    ballot.close(demo_db, lead, rid, ballot.get_round(demo_db, lead, rid)["version"])
+    at = app_as(FUNDER, page="pages/financiers.py")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Wedstrijden"] == "<5" and metrics["Ideeën ingediend"] == "<5"
+    assert metrics["Stemmen uitgebracht"] == "6" and metrics["Ideeën opgepakt"] == "0"
+    page_text = " ".join(str(e.value) for e in at.main.children.values() if hasattr(e, "value"))
+    for secret in ("Bewoner 0", "Buurtbus", "Moestuin"):
+        assert secret not in page_text
