@@ -185,3 +185,51 @@ def test_funder_page_shows_counts_only_suppressed(app_as, demo_db):
     page_text = " ".join(str(e.value) for e in at.main.children.values() if hasattr(e, "value"))
     for secret in ("Bewoner 0", "Buurtbus", "Moestuin"):
         assert secret not in page_text
+
+
+def test_exchange_round_trip_with_de_vonk_and_ballot_results(demo_db, tmp_path):
+    """Ideas and closed ballot results go out and come back (counts only, never codes):
+    export, import into an empty database, export again gives the same tables."""
+    from dorp import exchange
+    from dorp.access import SYSTEM
+    from dorp.db import open_db
+    from dorp.repo import bulk
+    lead = user_of(demo_db, LEAD)
+    cid, ids = _contest(demo_db, winners=1)
+    _kept(demo_db, ids)
+    rid = _vote(demo_db, cid, [0, 0, 2])
+    ballot.issue_codes(demo_db, lead, rid, 2)                    # two codes never used
+    ballot.close(demo_db, lead, rid, ballot.get_round(demo_db, lead, rid)["version"])
+    v = demo_db.scalar("SELECT version FROM vonk_ideas WHERE id = ?", [ids[1]])
+    vonk.to_initiative(demo_db, lead, ids[1], TODAY, v)
+    _, open_rid, _ = _open_meeting_round(demo_db)               # an open round: not exported
+    first = exchange.export_tables(demo_db, SYSTEM)
+    res = first["ballot_results"]
+    assert set(res["round"]) == {"De Vonk: De Vonk Vorden"}
+    assert dict(zip(res["option"], res["votes"])) == {"Buurtbus": 2, "Koffie-ochtend": 0,
+                                                       "Moestuin": 1}
+    assert set(res["codes_issued"]) == {5} and set(res["codes_used"]) == {3}
+    assert "code_hash" not in res.columns
+    ideas = first["vonk_ideas"].set_index("title")
+    assert ideas.loc["Moestuin", "initiative"] == "Moestuin" and ideas.loc["Buurtbus", "winner"]
+
+    data = exchange.write_workbook(first)
+    tables = exchange.parse(data)
+    other = open_db(tmp_path / "leeg.duckdb")
+    bulk.replace_all(other, SYSTEM, tables, replace=False)
+    again = exchange.export_tables(other, SYSTEM)
+    for name in first:
+        assert first[name].equals(again[name]), name
+    r = other.one("SELECT id, status FROM ballot_rounds")
+    assert r["status"] == "closed"
+    assert ballot.turnout(other, SYSTEM, r["id"])["cast"] == 3
+    other.con.close()
+
+
+def _open_meeting_round(db):
+    lead = user_of(db, LEAD)
+    mid = steps.add_start_meeting(db, lead, "Opengemeente", TODAY, 10, 1, None, TODAY)
+    for name in ("Eendorp", "Tweedorp"):
+        steps.add_pitch(db, lead, mid, name, None)
+    rid = ballot.open_meeting_round(db, lead, mid)
+    return mid, rid, ballot.issue_codes(db, lead, rid, 3)
