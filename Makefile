@@ -43,7 +43,8 @@ mutate: install
 	$(BIN)/mutmut results
 
 # Copy the screenshots the README shows from the browser tests' latest run into docs/.
-README_SHOTS := overzicht-dashboard stap-2-mbc dorpsdashboard-laren financiers
+README_SHOTS := overzicht-dashboard stap-2-mbc dorpsdashboard-laren financiers \
+                stemmen-telefoon stemronde-beamer de-vonk
 screenshots:
 	mkdir -p docs/screenshots
 	for s in $(README_SHOTS); do cp tests/artifacts/$$s.png docs/screenshots/; done

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import (LEAD, PASSWORDS, Server, free_port, login, shot, user_of)
-from tests.test_browser_journey import idle
+from tests.test_browser_journey import idle, snap
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=20000)   # a shared, busy machine
@@ -234,7 +234,7 @@ def test_de_vonk_contest_end_to_end(ballot_server, page, browser):
     ideas = page.locator("[data-testid='stDataFrame']").last
     expect(ideas).to_contain_text("€ 1.000 en een coach")
     expect(ideas).to_contain_text("Welzijn Bronckhorst")
-    shot(page, "de-vonk")
+    snap(page, "de-vonk")
     # An idea becoming an initiative is walked in AppTest (tests/test_vonk.py): clicks in
     # the tab's last expander were lost here while the page was still being drawn.
 
