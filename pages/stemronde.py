@@ -113,6 +113,7 @@ def live_turnout(rid: int) -> None:
 if is_open:
     live_turnout(round_id)
     if not projector:
+        st.text(t("round.on_ballot", options=", ".join(ballot.options(db, user, round_id))))
         # --- ballot cards ---------------------------------------------------------------------
         st.subheader(t("round.codes"))
         st.caption(t("round.issued", n=r["codes_issued"]))

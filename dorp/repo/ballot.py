@@ -122,10 +122,23 @@ def ballot_for_code(db: Db, raw_code: str | None, client: str | None,
     return Ballot("open", row["id"], row["title"], row["choices"], _options(db, row["id"]))
 
 
+# An option's label as it is now: the village's or idea's current name (a rename shows at
+# once), the label stored at opening when that record is gone.
+_LABEL = """COALESCE((SELECT v.name FROM pitches p JOIN villages v ON v.id = p.village_id
+                      WHERE p.id = o.pitch_id),
+                     (SELECT i.title FROM vonk_ideas i WHERE i.id = o.idea_id), o.label)"""
+
+
 def _options(db: Db, round_id: int) -> list[tuple[int, str]]:
     return [(r["id"], r["label"]) for r in db.rows(
-        "SELECT id, label FROM ballot_options WHERE round_id = ? ORDER BY position, id",
-        [round_id])]
+        f"SELECT o.id, {_LABEL} AS label FROM ballot_options o WHERE o.round_id = ?"
+        " ORDER BY o.position, o.id", [round_id])]
+
+
+def options(db: Db, user: User, round_id: int) -> list[str]:
+    """The labels on the ballot of a round (lead), in their order: never counts."""
+    _require_round(db, user, round_id)
+    return [label for _, label in _options(db, round_id)]
 
 
 @dataclass(frozen=True)
@@ -334,7 +347,8 @@ def results(db: Db, user: User, round_id: int) -> list[dict]:
     r = _require_round(db, user, round_id)
     if r["status"] != "closed":
         raise Invalid({"round": "De uitslag is pas te zien als de stemming gesloten is."})
-    return db.rows("SELECT o.id, o.label, o.pitch_id, o.idea_id, t.votes FROM ballot_options o"
+    return db.rows(f"SELECT o.id, {_LABEL} AS label, o.pitch_id, o.idea_id, t.votes"
+                   " FROM ballot_options o"
                    " JOIN ballot_tallies t ON t.option_id = o.id AND t.round_id = o.round_id"
                    " WHERE o.round_id = ? ORDER BY t.votes DESC, o.position", [round_id])
 
