@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DORP_DB ?= data/dorp.duckdb
 
-.PHONY: install run test bench mutate chromium screenshots clean
+.PHONY: install run test bench mutate chromium servers screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 of nieuwer is nodig")'
@@ -28,10 +28,21 @@ chromium:
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null; }
 
-test: install chromium
-	$(BIN)/python -m pytest
+# Debian's PostgreSQL (the tests start a private cluster of their own, as the `postgres` user,
+# and remove it after; DORP_TEST_PG=postgresql://... names a server to use instead) and nginx
+# (the deploy/ test puts it in front of two app processes). Neither is started as a service.
+servers:
+	@{ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; }; } || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql nginx openssl >/dev/null; }
 
-bench: install chromium
+# Two workers (pytest-xdist), each test module on one worker (its fixtures: servers, the
+# PostgreSQL cluster, per worker).
+test: install chromium servers
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+bench: install chromium servers
 	$(BIN)/python -m dorp.bench
 
 # Mutation testing of the method's rules (dorp/rules.py, moves.py, vote.py; [tool.mutmut] in

@@ -41,4 +41,4 @@ else:
     else:
         ui.sidebar(user)
         nav = st.navigation(ui.pages_for(user))
-    nav.run()
+    ui.run_page(nav)

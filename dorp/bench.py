@@ -11,6 +11,9 @@ Prints a table and writes it (with the machine it ran on) to docs/benchmarks.md:
 - `make run` cold start: `streamlit run app.py` on a fresh database to the first page;
 - the live ballot: 200 simulated phones voting within a minute over real HTTP (p95 from the
   tap to "Bedankt", none lost, none counted twice).
+- PostgreSQL (a private cluster, the scale database copied in with `dorp copy`): every
+  page's warm re-run at scale beside DuckDB's, and 30 browser sessions spread over two app
+  processes on one database (errors, p95 time to the overview's first chart).
 
 The machine is shared and noisy: every figure is a median, and the targets are ratios where
 possible. Databases and the workbook are cached under data/bench/ (git-ignored), keyed by the
@@ -45,6 +48,7 @@ TODAY = date(2026, 11, 29)          # fixed "today": cached databases stay valid
 SCALE = 1000
 IMPORT_ROWS = 100_000
 SESSIONS = 20
+PG_SESSIONS = 30
 LEAD, LEAD_PASSWORD = "leider", "demo-leider"
 CHROMIUM = "/usr/bin/chromium"
 # The same flags as tests/conftest.py CHROMIUM_ARGS (Debian's chromium, no downloads).
@@ -55,6 +59,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 TARGETS = {
     "page_ratio": 1.5,        # page at scale within 1.5x of demo
     "page_ms": 150.0,         # warm re-run at scale under 150 ms
+    "pg_page_ms": 200.0,      # PostgreSQL: warm re-run at scale under 200 ms
+    "pg_ratio": 1.5,          # and within 1.5x of DuckDB's at scale
     "browser_ratio": 1.5,     # overview within 1.5x of an empty page
     "browser_s": 1.5,         # and under 1.5 s
     "query_speedup": 2.0,     # DuckDB at least 2x faster than pandas
@@ -184,20 +190,103 @@ def _apptest_child(db_file: str, runs: int, warmup: int, budget_s: float) -> Non
     print("RESULT " + json.dumps(result))
 
 
-def bench_pages(runs: int, warmup: int, budget_s: float) -> dict:
+def _pages_child(target: str, runs: int, warmup: int, budget_s: float) -> dict:
+    r = subprocess.run([sys.executable, "-m", "dorp.bench", "--apptest-child", target,
+                        "--runs", str(runs), "--warmup", str(warmup), "--budget", str(budget_s)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=900)
+    line = [x for x in r.stdout.splitlines() if x.startswith("RESULT ")]
+    if not line:
+        raise RuntimeError(f"AppTest child failed:\n{r.stderr[-3000:]}")
+    return json.loads(line[-1][7:])
+
+
+def bench_pages(runs: int, warmup: int, budget_s: float, pg_url: str | None = None) -> dict:
     out = {}
     for label, path in (("demo", demo_db()), ("scale", scale_db())):
         with working_copy(path) as copy:
             log(f"pages: AppTest warm re-runs on the {label} database ({runs} runs each)")
-            r = subprocess.run([sys.executable, "-m", "dorp.bench", "--apptest-child", str(copy),
-                                "--runs", str(runs), "--warmup", str(warmup),
-                                "--budget", str(budget_s)],
-                               cwd=ROOT, capture_output=True, text=True, timeout=900)
-            line = [x for x in r.stdout.splitlines() if x.startswith("RESULT ")]
-            if not line:
-                raise RuntimeError(f"AppTest child failed:\n{r.stderr[-3000:]}")
-            out[label] = json.loads(line[-1][7:])
+            out[label] = _pages_child(str(copy), runs, warmup, budget_s)
+    if pg_url:
+        log(f"pages: AppTest warm re-runs on PostgreSQL at scale ({runs} runs each)")
+        out["pg"] = _pages_child(pg_url, runs, warmup, budget_s)
     return out
+
+
+# --- PostgreSQL: the scale database in a private cluster -------------------------------------------
+
+@contextmanager
+def pg_scale():
+    """A private PostgreSQL cluster holding a copy of the scale database (`dorp copy`)."""
+    from dorp import backup, pgcluster
+    from dorp.db import open_db
+    srv = pgcluster.start()
+    try:
+        url = srv.create_db("dorp_scale")
+        log(f"PostgreSQL: copying the scale database into a private cluster")
+        t0 = time.perf_counter()
+        with working_copy(scale_db()) as copy:
+            src = open_db(copy)
+            try:
+                backup.copy_to(src, url, replace=True)
+            finally:
+                src.close()
+        log(f"  copied in {time.perf_counter() - t0:.1f} s")
+        yield url
+    finally:
+        srv.stop()
+
+
+def bench_pg_sessions(url: str, n: int = PG_SESSIONS) -> dict:
+    """n browser sessions spread over two app processes on one PostgreSQL database: all log
+    in at once (errors counted), then each opens the overview in turn while the others stay
+    connected: the time from navigation to the first chart drawn, p95 over the sessions."""
+    first_chart_js = """() => {
+      if (document.querySelector('[data-testid="stException"]')) return 'error';
+      if (document.querySelector('input[aria-label="Gebruikersnaam"]')) return 'login';
+      const c = document.querySelector('.vega-embed svg, .vega-embed canvas');
+      return c ? 'ready' : false;
+    }"""
+    with server(ROOT / "app.py", url) as a, server(ROOT / "app.py", url) as b_, chromium() as br:
+        apps = [a, b_]
+        log(f"PostgreSQL: {n} browser sessions over two app processes")
+        contexts, pages_, errors = [], [], []
+        try:
+            for i in range(n):
+                ctx = br.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+                pg = ctx.new_page()
+                pg.set_default_timeout(120000)
+                pg.goto(apps[i % 2].url)
+                contexts.append(ctx)
+                pages_.append(pg)
+            for pg in pages_:
+                pg.get_by_role("textbox", name="Gebruikersnaam").fill(LEAD)
+                pg.get_by_role("textbox", name="Wachtwoord").fill(LEAD_PASSWORD)
+                pg.get_by_role("button", name="Inloggen").click()
+            for i, pg in enumerate(pages_):
+                try:
+                    pg.get_by_role("button", name="Uitloggen").wait_for(timeout=150000)
+                    _wait(pg, "charts", timeout_ms=150000)
+                except Exception as e:
+                    errors.append(f"session {i}: {type(e).__name__}: {str(e)[:100]}")
+            times = []
+            for i, pg in enumerate(pages_):
+                t0 = time.perf_counter()
+                pg.goto(apps[i % 2].url + "/overzicht")
+                try:
+                    state = pg.wait_for_function(first_chart_js, polling=25,
+                                                 timeout=60000).json_value()
+                    if state != "ready":
+                        raise RuntimeError(state)
+                    times.append(time.perf_counter() - t0)
+                except Exception as e:
+                    errors.append(f"overview {i}: {type(e).__name__}: {str(e)[:100]}")
+        finally:
+            for ctx in contexts:
+                ctx.close()
+    times.sort()
+    p95 = times[min(len(times) - 1, int(0.95 * len(times)))] if times else float("nan")
+    return {"sessions": n, "errors": errors, "p95_s": p95, "median_s": median(times),
+            "measured": len(times)}
 
 
 # --- servers and the browser -----------------------------------------------------------------------
@@ -785,6 +874,39 @@ def report(res: dict, started: float) -> str:
                 lines.append(f"| {script} | - | - | - | error: {err} | | |")
         lines += ["", "Median of up to 15 re-runs of one logged-in session after warm-up (fewer, "
                   "at least 3, for a page slower than 6 s in all).", ""]
+        if "pg" in pg:
+            lines += ["## Pages on PostgreSQL at scale 1000 (AppTest, lead, median)", "",
+                      "| page | DuckDB (ms) | PostgreSQL (ms) | ratio | < 200 ms | within 1.5x |",
+                      "|---|---:|---:|---:|---|---|"]
+            for script, *_ in res["page_list"]:
+                s, p = pg["scale"].get(script, {}), pg["pg"].get(script, {})
+                if "warm_ms" in s and "warm_ms" in p:
+                    ratio = p["warm_ms"] / s["warm_ms"]
+                    lines.append(f"| {script} | {s['warm_ms']:.1f} | {p['warm_ms']:.1f} | "
+                                 f"{ratio:.2f} | {_ok(p['warm_ms'] < T['pg_page_ms'])} | "
+                                 f"{_ok(ratio <= T['pg_ratio'])} |")
+                else:
+                    err = p.get("error") or s.get("error") or "no result"
+                    lines.append(f"| {script} | - | - | - | error: {err} | |")
+            lines += ["", "The same scale database copied into a private PostgreSQL "
+                      f"{res.get('pg_version', '')} cluster on this machine (`dorp copy`); "
+                      "one app process, its connection pool warm.", ""]
+    if res.get("pg_error"):
+        lines += ["## PostgreSQL", "", f"Not measured: {res['pg_error']}", ""]
+    ps = res.get("pg_sessions")
+    if ps:
+        lines += [f"## PostgreSQL: {PG_SESSIONS} browser sessions over two app processes", ""]
+        if "error" in ps:
+            lines += [f"Not measured: {ps['error']}", ""]
+        else:
+            errs = ps["errors"]
+            lines += [f"{ps['sessions']} sessions, alternately on two app processes sharing one "
+                      f"PostgreSQL database at scale {SCALE}, logged in at once; then each opened "
+                      "the overview in turn while the others stayed connected. Errors: "
+                      f"{len(errs)} ({_ok(not errs)}). Time from navigation to the overview's "
+                      f"first chart: p95 {ps['p95_s']:.2f} s, median {ps['median_s']:.2f} s "
+                      f"({ps['measured']} measured).", ""]
+            lines += [f"- {e}" for e in errs[:10]] + ([""] if errs else [])
 
     br = res.get("browser")
     if br:
@@ -875,9 +997,6 @@ def report(res: dict, started: float) -> str:
     return "\n".join(lines)
 
 
-SECTIONS = ("pages", "browser", "queries", "import", "sessions", "cold", "ballot")
-
-
 def bench_ballot(voters: int = 200, within_s: float = 60.0) -> dict:
     """200 simulated phones vote within a minute over real HTTP against a real app process
     (dorp/bench_ballot.py): p95 from the tap on "Stem uitbrengen" to the "Bedankt" page, and
@@ -907,6 +1026,9 @@ def bench_ballot(voters: int = 200, within_s: float = 60.0) -> dict:
             "used": int(used or 0), "p95_s": phones.p95(secs), "median_s": median(secs),
             "max_s": max(secs) if secs else float("nan"),
             "errors": sorted({v.status for v in votes if v.status != "counted"})[:5]}
+
+
+SECTIONS = ("pages", "browser", "queries", "import", "sessions", "cold", "pg_sessions", "ballot")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -954,14 +1076,26 @@ def main(argv: list[str] | None = None) -> int:
         # written after every section: an interrupted run leaves what it measured
         out.write_text(report(res, started) + "\n", encoding="utf-8")
 
+    from contextlib import ExitStack
+    stack = ExitStack()
+    pg_url = None
+    if {"pages", "pg_sessions"} & set(wanted):
+        try:
+            pg_url = stack.enter_context(pg_scale())
+        except Exception as e:
+            log(f"PostgreSQL not measured: {type(e).__name__}: {e}")
+            res["pg_error"] = f"{type(e).__name__}: {str(e)[:200]}"
     attempt("pages", lambda: bench_pages(runs=5 if q else 15, warmup=1 if q else 2,
-                                         budget_s=2.0 if q else 6.0))
+                                         budget_s=2.0 if q else 6.0, pg_url=pg_url))
+    if pg_url:
+        attempt("pg_sessions", lambda: bench_pg_sessions(pg_url, 6 if q else PG_SESSIONS))
     attempt("queries", lambda: bench_queries(runs=3 if q else 9))
     attempt("browser", lambda: bench_browser(runs=3 if q else 9))
     attempt("import", lambda: bench_import(runs=1 if q else 2))
     attempt("sessions", lambda: bench_sessions(5 if q else SESSIONS))
     attempt("cold", bench_cold_start)
     attempt("ballot", lambda: bench_ballot())
+    stack.close()
     text = report(res, started)
     print()
     print(text)

@@ -1,7 +1,8 @@
 """The `dorp` command line (INTERFACES.md). Each group of commands lives in its own module
 under dorp/commands and registers itself here.
 
-Exit codes: 0 done; 1 input refused; 2 wrong usage; 3 database in use by another process.
+Exit codes: 0 done; 1 input refused; 2 wrong usage; 3 database in use by another process;
+4 the PostgreSQL server cannot be reached (host and port named, never the password).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import traceback
 
 from dorp.access import AccessDenied
 from dorp.commands import COMMAND_MODULES
-from dorp.db import DatabaseLocked
+from dorp.db import DatabaseLocked, StoreUnavailable
 from dorp.errors import Invalid, Refused
 
 
@@ -57,15 +58,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = DutchParser(
         prog="dorp",
         description="Dorpsregie: beheer van de pilots van 'Dorp als Verzorgingshuis'. "
-                    "De database is $DORP_DB (standaard data/dorp.duckdb).",
+                    "De database is $DORP_DB (standaard data/dorp.duckdb; of een PostgreSQL-server: "
+                    "postgresql://GEBRUIKER:WACHTWOORD@SERVER:POORT/DATABASE).",
         epilog="Afsluitcodes: 0 klaar, 1 invoer geweigerd, 2 verkeerd gebruik, "
-               "3 database in gebruik door een ander proces.",
+               "3 database in gebruik door een ander proces, 4 PostgreSQL-server niet bereikbaar.",
     )
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=DutchParser)
     sub.required = True
     for module in COMMAND_MODULES:
         module.register(sub)
     return parser
+
+
+def _no_password(text: str) -> str:
+    """Any postgresql:// URL in a message loses its password."""
+    import re
+    return re.sub(r"(postgres(?:ql)?://[^:/@\s]+):[^@\s]*@", r"\1:***@", text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseLocked as e:
         print(f"Database in gebruik: {e}", file=sys.stderr)
         return 3
+    except StoreUnavailable as e:   # PostgreSQL unreachable: host and port, no password
+        print(f"Geen verbinding met de database: {e}", file=sys.stderr)
+        return 4
     except Invalid as e:  # a data-layer refusal: one line per problem
         print("Niet gelukt:\n" + "\n".join(f"- {m}" for m in e.problems.values()), file=sys.stderr)
         return 1
@@ -90,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # a bug, not a user error: say so plainly
         if os.environ.get("DORP_DEBUG"):
             traceback.print_exc()
-        print(f"Onverwachte fout ({type(e).__name__}): {e}\n"
+        print(f"Onverwachte fout ({type(e).__name__}): {_no_password(str(e))}\n"
               "Zet DORP_DEBUG=1 voor de technische details.", file=sys.stderr)
         return 4
 

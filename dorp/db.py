@@ -1,5 +1,5 @@
-"""Storage: one DuckDB connection per process, a cursor per query, migrations, and the
-single way of writing (audited, versioned).
+"""Storage: the store of $DORP_DB (DuckDB file or PostgreSQL server, dorp/store.py),
+migrations, and the single way of writing (audited, versioned).
 
 Every SQL statement of the app lives in this module or in dorp/repo/ (and the migration
 files); pages never hold SQL.
@@ -21,19 +21,10 @@ import duckdb
 import pandas as pd
 
 from dorp import config
+from dorp.store import (DatabaseLocked, DuckStore, PgStore, StoreUnavailable,  # noqa: F401
+                        open_store)
 
-
-class DatabaseLocked(Exception):
-    """Another process holds the database file (DuckDB allows one writer process)."""
-
-    def __init__(self, path: Path, pid: str | None):
-        self.path, self.pid = path, pid
-        who = f" (proces {pid})" if pid else ""
-        super().__init__(
-            f"De database {path} is in gebruik door een ander programma{who}, "
-            "waarschijnlijk de draaiende app. Stop de app (Ctrl+C in het venster van "
-            "'make run') en probeer het opnieuw, of gebruik dezelfde functie in de app zelf."
-        )
+Store = DuckStore | PgStore
 
 
 class StaleVersion(Exception):
@@ -51,18 +42,22 @@ class StaleVersion(Exception):
         )
 
 
-def connect(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the database; a lock held elsewhere -> DatabaseLocked."""
-    p = Path(path) if path else config.db_path()
-    p.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return duckdb.connect(str(p))
-    except duckdb.IOException as e:
-        msg = str(e)
-        if "lock" in msg.lower():
-            m = re.search(r"PID (\d+)", msg)
-            raise DatabaseLocked(p, m.group(1) if m else None) from None
-        raise
+def connect(target: Path | str | None = None) -> Store:
+    """Open (creating a DuckDB file if needed) the store named by `target` or $DORP_DB.
+    A DuckDB file held by another process -> DatabaseLocked (exit 3); a PostgreSQL server
+    that cannot be used -> StoreUnavailable (exit 4)."""
+    return open_store(target if target is not None else config.db_target())
+
+
+def as_store(x) -> Store:
+    """A Db, a store or a raw DuckDB connection, as a store."""
+    if isinstance(x, Db):
+        return x.store
+    if isinstance(x, (DuckStore, PgStore)):
+        return x
+    if isinstance(x, duckdb.DuckDBPyConnection):
+        return DuckStore(x)
+    raise TypeError(f"not a database: {type(x).__name__}")
 
 
 # --- migrations ----------------------------------------------------------------------------
@@ -83,35 +78,32 @@ def migration_files() -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
-def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
-    cur = con.cursor()
+def pending_migrations(con) -> list[tuple[int, str, str]]:
+    store = as_store(con)
+    cur = store.cursor()
     cur.execute(MIGRATIONS_TABLE)
     done = {r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()}
     return [m for m in migration_files() if m[0] not in done]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+def migrate(con) -> list[str]:
     """Apply pending migrations, each in its own transaction. Idempotent. A database that
-    already holds data is backed up first (dorp.backup; the last N are kept)."""
+    already holds data is backed up first (dorp.backup; the last N are kept). On PostgreSQL
+    this runs under an advisory lock: processes starting at once migrate once."""
+    store = as_store(con)
     applied = []
-    pending = pending_migrations(con)
-    if pending:
-        from dorp import backup
-        if backup.has_data(con):
-            backup.create(con, reason="voor-migratie")
-    for number, name, sql in pending:
-        cur = con.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            cur.execute(sql)
-            cur.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, ?)", [number, name, datetime.now()]
-            )
-            cur.execute("COMMIT")
-        except Exception:
-            cur.execute("ROLLBACK")
-            raise
-        applied.append(name)
+    with store.migration_lock():
+        pending = pending_migrations(store)
+        if pending:
+            from dorp import backup
+            if backup.has_data(store):
+                backup.create(store, reason="voor-migratie")
+        for number, name, sql in pending:
+            with store.transaction() as cur:
+                store.run_script(cur, store.ddl(sql))
+                cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                            [number, name, datetime.now()])
+            applied.append(name)
     return applied
 
 
@@ -142,18 +134,31 @@ def _check_ident(*names: str) -> None:
             raise ValueError(f"bad identifier {n!r}")
 
 
-@dataclass
 class Db:
-    """Thin wrapper around the process's connection. Each call uses its own cursor."""
+    """The app's handle on the store (DuckDB file or PostgreSQL). Reads run on their own
+    cursor; writes only inside `tx()`. SQL is written once, with `?` parameters."""
 
-    con: duckdb.DuckDBPyConnection
+    def __init__(self, store):
+        self.store = as_store(store)
+
+    @property
+    def con(self) -> Store:
+        """The store (kept under its old name: `db.con.close()`, `db.con.cursor()`)."""
+        return self.store
+
+    @property
+    def dialect(self) -> str:
+        return self.store.dialect
+
+    def close(self) -> None:
+        self.store.close()
 
     # reads
     def df(self, sql: str, params: list | tuple | None = None) -> pd.DataFrame:
-        return self.con.cursor().execute(sql, params or []).df()
+        return self.store.cursor().execute(sql, params or []).df()
 
     def rows(self, sql: str, params: list | tuple | None = None) -> list[dict]:
-        cur = self.con.cursor().execute(sql, params or [])
+        cur = self.store.cursor().execute(sql, params or [])
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur.fetchall()]
 
@@ -162,29 +167,45 @@ class Db:
         return r[0] if r else None
 
     def scalar(self, sql: str, params: list | tuple | None = None) -> Any:
-        r = self.con.cursor().execute(sql, params or []).fetchone()
+        r = self.store.cursor().execute(sql, params or []).fetchone()
         return r[0] if r else None
 
     # transactions: all writes go through a Tx, so a failure leaves nothing behind
     @contextmanager
     def tx(self, username: str | None) -> Iterator["Tx"]:
-        cur = self.con.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            yield Tx(cur, username)
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+        with self.store.transaction() as cur:
+            yield Tx(cur, username, self.store)
+
+    @contextmanager
+    def snapshot(self) -> Iterator["Tx"]:
+        """A read-only transaction: every read in it sees one consistent state (exports,
+        backups). Nothing may be written through it."""
+        with self.store.transaction(snapshot=True) as cur:
+            yield Tx(cur, None, self.store)
 
 
 @dataclass
 class Tx:
-    cur: duckdb.DuckDBPyConnection
+    cur: Any
     username: str | None
+    store: Any = None
 
     def execute(self, sql: str, params: list | tuple | None = None):
         return self.cur.execute(sql, params or [])
+
+    def register(self, name: str, df: pd.DataFrame, types: dict | None = None) -> None:
+        """Make a DataFrame readable as table `name` inside this transaction."""
+        if self.store is not None and self.store.dialect == "postgresql":
+            self.cur.register(name, df, types)
+        else:
+            self.cur.register(name, df)
+
+    def unregister(self, name: str) -> None:
+        self.cur.unregister(name)
+
+    def _changed(self) -> int:
+        return self.store.rowcount(self.cur) if self.store is not None \
+            else DuckStore.rowcount(self.cur)
 
     def _audit(self, action: str, table: str, record_id: int | None, village_id: int | None,
                before: dict | None, after: dict | None) -> None:
@@ -205,6 +226,15 @@ class Tx:
         cur = self.cur.execute(f"SELECT * FROM {table} WHERE id = ?", [record_id])
         r = cur.fetchone()
         return dict(zip([d[0] for d in cur.description], r)) if r else None
+
+    def _stale(self, table: str, record_id: int):
+        """The record changed between our read and our write: say who changed it (the row
+        as it is now, committed by the other process)."""
+        now = self.store.cursor().execute(
+            f"SELECT updated_by, updated_at, version FROM {table} WHERE id = ?",
+            [record_id]).fetchone() if self.store is not None else None
+        raise StaleVersion(table, record_id, now[0] if now else None, now[1] if now else None,
+                           now[2] if now else None)
 
     def insert(self, table: str, values: dict, village_id: int | None = None,
                audit: bool = True) -> int:
@@ -243,6 +273,8 @@ class Tx:
             " WHERE id = ? AND version = ?",
             [*values.values(), datetime.now(), self.username, record_id, before["version"]],
         )
+        if self._changed() != 1:   # another process saved it in between (PostgreSQL)
+            self._stale(table, record_id)
         self._audit("update", table, record_id, village_id,
                     {k: before.get(k) for k in values}, values)
         return before["version"] + 1
@@ -258,12 +290,19 @@ class Tx:
         if expected_version is not None and before["version"] != expected_version:
             raise StaleVersion(table, record_id, before.get("updated_by"), before.get("updated_at"),
                                before["version"])
-        self.cur.execute(f"DELETE FROM {table} WHERE id = ?", [record_id])
+        self.cur.execute(f"DELETE FROM {table} WHERE id = ? AND version = ?",
+                         [record_id, before["version"]])
+        if self._changed() != 1:
+            self._stale(table, record_id)
         self._audit("delete", table, record_id, village_id, before, None)
 
 
 def open_db(path: Path | str | None = None, migrate_now: bool = True) -> Db:
-    con = connect(path)
-    if migrate_now:
-        migrate(con)
-    return Db(con)
+    store = connect(path)
+    try:
+        if migrate_now:
+            migrate(store)
+    except BaseException:
+        store.close()
+        raise
+    return Db(store)

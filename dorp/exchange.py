@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
-import duckdb
+from dorp.store import db_errors
 import pandas as pd
 import pandera.pandas as pa
 from openpyxl import Workbook, load_workbook
@@ -751,7 +751,7 @@ def import_tables(db: Db, user: User, tables: dict[str, pd.DataFrame], replace: 
     try:
         counts = bulk.replace_all(db, user, tables, replace=replace, progress=progress,
                                   note={"source": source, "backup": str(saved) if saved else None})
-    except duckdb.Error as e:  # the checks should have caught it; the transaction is undone
+    except db_errors() as e:  # the checks should have caught it; the transaction is undone
         raise Refused(f"Het werkboek kon niet worden geladen ({type(e).__name__}: {e}). "
                       "Er is niets gewijzigd.") from None
     return ImportResult(counts, saved)

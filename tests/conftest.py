@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dorp import demo
+from dorp import demo, pgcluster, store as stores
 from dorp.access import SYSTEM, User
 from dorp.db import Db, open_db
 from dorp.repo import bulk, users
@@ -31,6 +31,57 @@ def load_demo(db: Db, today: date = AS_OF) -> None:
     bulk.replace_all(db, SYSTEM, demo.build(today), replace=False)
     for username, password, role, villages in demo.DEMO_ACCOUNTS:
         users.add(db, SYSTEM, username, role, password, villages)
+
+
+# --- the two stores ----------------------------------------------------------------------------
+# Store-facing test modules carry `pytestmark = pytest.mark.both_stores`: each of their tests
+# that uses a database fixture runs on DuckDB and on PostgreSQL (a private cluster started
+# once per session, or $DORP_TEST_PG). A test that is about the DuckDB file itself carries
+# `pytest.mark.duckdb_only`.
+STORES = ("duckdb", "postgresql")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_stores: run each test on DuckDB and PostgreSQL")
+    config.addinivalue_line("markers", "duckdb_only: about the DuckDB file itself")
+
+
+def pytest_generate_tests(metafunc):
+    if "store" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_stores"):
+        kinds = [k for k in STORES if k == "duckdb"
+                 or not metafunc.definition.get_closest_marker("duckdb_only")]
+        metafunc.parametrize("store", kinds, indirect=True)
+
+
+@pytest.fixture
+def store(request) -> str:
+    """Which store the test's database fixtures use: "duckdb" (default) or "postgresql"."""
+    return getattr(request, "param", "duckdb")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server for the session: $DORP_TEST_PG, else a private cluster that is
+    removed afterwards."""
+    try:
+        srv = pgcluster.server()
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    yield srv
+    stores.close_all()
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_server) -> str:
+    """The name of a PostgreSQL database holding the demo; tests get copies (TEMPLATE)."""
+    import uuid
+    name = "dorp_demo_" + uuid.uuid4().hex[:8]
+    db = open_db(pg_server.create_db(name))
+    load_demo(db)
+    db.close()
+    yield name
+    pg_server.drop_db(name)
 
 
 @pytest.fixture(scope="session")
@@ -50,13 +101,23 @@ def _reset_streamlit_caches() -> None:
 
 
 @pytest.fixture
-def db_path(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "dorp.duckdb"
-    monkeypatch.setenv("DORP_DB", str(path))
+def db_path(store, tmp_path, monkeypatch, request):
+    """$DORP_DB of the test: a DuckDB file path (not created yet), or the URL of a new,
+    empty PostgreSQL database (dropped afterwards)."""
     monkeypatch.setenv("DORP_TODAY", AS_OF.isoformat())
+    if store == "postgresql":
+        pg = request.getfixturevalue("pg_server")
+        target = pg.create_db()
+        monkeypatch.setenv("DORP_BACKUP_DIR", str(tmp_path / "backups"))
+    else:
+        target = tmp_path / "dorp.duckdb"
+    monkeypatch.setenv("DORP_DB", str(target))
     _reset_streamlit_caches()
-    yield path
+    yield target
     _reset_streamlit_caches()
+    if store == "postgresql":
+        stores.close_all()
+        pg.drop_db(target)
 
 
 @pytest.fixture
@@ -67,8 +128,13 @@ def empty_db(db_path) -> Db:
 
 
 @pytest.fixture
-def demo_db(db_path, demo_template) -> Db:
-    shutil.copy(demo_template, db_path)
+def demo_db(db_path, store, request) -> Db:
+    if store == "postgresql":
+        pg = request.getfixturevalue("pg_server")
+        pg.drop_db(db_path)
+        pg.create_db(db_path.rsplit("/", 1)[1], template=request.getfixturevalue("pg_demo_template"))
+    else:
+        shutil.copy(request.getfixturevalue("demo_template"), db_path)
     db = open_db(db_path)
     yield db
     db.con.close()

@@ -18,6 +18,8 @@ from dorp import ui
 from dorp.access import role_can
 from tests.conftest import AS_OF, FUNDER, STEERING, user_of
 
+pytestmark = pytest.mark.both_stores
+
 VILLAGES = {"A": "Vorden", "B": "Laren"}
 
 

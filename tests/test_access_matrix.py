@@ -31,6 +31,8 @@ from dorp import ui
 from dorp.access import AccessDenied, role_can
 from tests.conftest import AS_OF, FUNDER, LEAD, ROOT, STEERING, user_of
 
+pytestmark = pytest.mark.both_stores
+
 ROLES = {"lead": LEAD, "steering": STEERING, "funder": FUNDER}
 TODAY = AS_OF
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-import duckdb
 import openpyxl
 import pytest
 
 from dorp import exchange
 from dorp.access import AccessDenied
-from dorp.db import Db, StaleVersion
+from dorp.db import Db, StaleVersion, connect
 from dorp.repo import audit
 from tests.conftest import AS_OF, user_of
+
+pytestmark = pytest.mark.both_stores
 
 
 def pilot_of(db: Db, village: str) -> dict:
@@ -24,7 +25,7 @@ def pilot_of(db: Db, village: str) -> dict:
 
 def test_two_sessions_editing_the_same_record_never_overwrite_each_other(demo_db, db_path):
     # two "sessions": the app's connection and a second connection to the same database
-    other = Db(duckdb.connect(str(db_path)))
+    other = Db(connect(db_path))
     try:
         anna_sees = pilot_of(demo_db, "Vorden")
         bert_sees = pilot_of(other, "Vorden")

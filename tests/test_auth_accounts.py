@@ -11,6 +11,8 @@ from dorp.errors import Invalid
 from dorp.repo import sessions, users
 from tests.conftest import FUNDER, LEAD, PASSWORDS, STEERING, user_of
 
+pytestmark = pytest.mark.both_stores
+
 
 def test_argon2id_with_at_least_the_owasp_floor():
     h = auth._hasher

@@ -10,6 +10,8 @@ from dorp import cli
 from dorp.db import open_db
 from dorp.repo import users
 
+pytestmark = pytest.mark.both_stores
+
 
 def run(monkeypatch, capsys, argv, stdin=""):
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))

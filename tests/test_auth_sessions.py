@@ -1,6 +1,7 @@
 """Server-side sessions: only the token's hash is stored; idle 30 min, absolute 12 h;
 Uitloggen makes the token worthless; the cookie routes (one-time code, HttpOnly cookie)."""
 
+import pytest
 from datetime import datetime, timedelta
 
 import pytest
@@ -9,6 +10,8 @@ from starlette.requests import Request
 from dorp import sessions as cookie
 from dorp.repo import sessions, users
 from tests.conftest import LEAD, STEERING, user_of
+
+pytestmark = pytest.mark.both_stores
 
 T0 = datetime(2026, 11, 29, 9, 0, 0)
 

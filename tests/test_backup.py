@@ -18,6 +18,8 @@ from dorp.db import open_db
 from dorp.errors import Refused
 from tests.conftest import AS_OF, ROOT
 
+pytestmark = pytest.mark.both_stores
+
 
 def counts(path) -> dict:
     db = open_db(path)
@@ -31,13 +33,11 @@ def counts(path) -> dict:
 
 def test_backup_is_consistent_while_another_transaction_is_open(demo_db, tmp_path):
     expected = {k: len(v) for k, v in exchange.export_tables(demo_db, SYSTEM).items()}
-    writer = demo_db.con.cursor()
-    writer.execute("BEGIN TRANSACTION")
-    writer.execute("DELETE FROM line_scores")       # not committed: must not be in the copy
-    try:
-        path = backup.create(demo_db.con, tmp_path / "kopie")
-    finally:
-        writer.execute("ROLLBACK")
+    with pytest.raises(RuntimeError):
+        with demo_db.tx("leider") as tx:
+            tx.execute("DELETE FROM line_scores")  # not committed: must not be in the copy
+            path = backup.create(demo_db.con, tmp_path / "kopie")
+            raise RuntimeError("roll back")
     manifest = backup.read_manifest(path)
     assert manifest["tables"]["line_scores"] == expected["line_scores"] > 0
     restored = tmp_path / "terug.duckdb"
@@ -45,6 +45,7 @@ def test_backup_is_consistent_while_another_transaction_is_open(demo_db, tmp_pat
     assert {k: v for k, v in counts(restored).items() if k in expected} == expected
 
 
+@pytest.mark.duckdb_only
 def test_restore_replaces_the_database_and_keeps_the_old_one_aside(demo_db, db_path, tmp_path):
     path = backup.create(demo_db.con, tmp_path / "kopie")
     before = {k: len(v) for k, v in exchange.export_tables(demo_db, SYSTEM).items()}
@@ -64,6 +65,7 @@ def test_restore_replaces_the_database_and_keeps_the_old_one_aside(demo_db, db_p
     db.con.close()
 
 
+@pytest.mark.duckdb_only
 @pytest.mark.parametrize("damage", ["manifest_counts", "missing_file", "no_manifest",
                                     "not_a_dir"])
 def test_restore_checks_the_copy_first_and_changes_nothing_when_it_is_bad(
@@ -94,12 +96,13 @@ def test_backup_refuses_a_folder_that_is_not_empty(demo_db, tmp_path):
         backup.create(demo_db.con, tmp_path / "vol")
 
 
-def test_automatic_backups_keep_the_last_n(demo_db, db_path, monkeypatch):
+def test_automatic_backups_keep_the_last_n(demo_db, db_path, store, monkeypatch):
     monkeypatch.setenv("DORP_BACKUPS_KEEP", "2")
     made = [backup.create(demo_db.con, reason=f"test{i}") for i in range(4)]
     left = backup.list_backups(backup.backup_root(demo_db.con))
     assert [b["path"] for b in left] == [made[3], made[2]]
-    assert backup.backup_root(demo_db.con) == db_path.parent / "backups"
+    if store == "duckdb":
+        assert backup.backup_root(demo_db.con) == db_path.parent / "backups"
     assert left[0]["reason"] == "test3" and left[0]["rows"] > 0
     assert backup.zip_bytes(made[3])[:2] == b"PK"
 
@@ -110,11 +113,12 @@ def test_a_migration_of_a_database_with_data_is_backed_up_first(demo_db, db_path
     extra = (9999, "9999_test.sql", "CREATE TABLE test_extra (x INTEGER);")
     monkeypatch.setattr(dbmod, "migration_files", lambda: [*real, extra])
     assert dbmod.migrate(demo_db.con) == ["9999_test.sql"]
-    found = backup.list_backups(db_path.parent / "backups")
+    root = backup.backup_root(demo_db.con)
+    found = backup.list_backups(root)
     assert len(found) == 1 and found[0]["reason"] == "voor-migratie"
     assert 9999 not in backup.read_manifest(found[0]["path"])["migrations"]
     assert dbmod.migrate(demo_db.con) == []          # nothing pending: no new backup
-    assert len(backup.list_backups(db_path.parent / "backups")) == 1
+    assert len(backup.list_backups(root)) == 1
 
 
 def test_a_new_database_is_not_backed_up(tmp_path):
@@ -129,6 +133,7 @@ def run(*args, db):
                           text=True, env=env, cwd=ROOT, timeout=120)
 
 
+@pytest.mark.duckdb_only
 def test_cli_backup_and_restore(demo_template, tmp_path):
     db = tmp_path / "dorp.duckdb"
     shutil.copy(demo_template, db)
@@ -144,6 +149,7 @@ def test_cli_backup_and_restore(demo_template, tmp_path):
     assert r.returncode == 1 and "Traceback" not in r.stderr
 
 
+@pytest.mark.duckdb_only
 def test_cli_restore_while_the_app_runs_is_refused(demo_db, db_path, tmp_path):
     path = backup.create(demo_db.con, tmp_path / "bk")
     r = run("restore", str(path), db=db_path)

@@ -13,6 +13,8 @@ from dorp.errors import Invalid
 from dorp.repo import budget, funder
 from tests.conftest import AS_OF, FUNDER, LEAD, STEERING, user_of
 
+pytestmark = pytest.mark.both_stores
+
 
 def _vid(db, name):
     return db.scalar("SELECT id FROM villages WHERE name = ?", [name])

@@ -10,6 +10,8 @@ from dorp.access import SYSTEM
 from dorp.repo import cache, pilots
 from tests.conftest import AS_OF, LEAD, user_of
 
+pytestmark = pytest.mark.both_stores
+
 
 def _village(db, name):
     return db.one("SELECT id, version FROM villages WHERE name = ?", [name])

@@ -16,9 +16,14 @@ def run(env, *args, input=None):
                           capture_output=True, text=True)
 
 
-@pytest.fixture(scope="module")
-def status(tmp_path_factory):
-    env = {"DORP_DB": str(tmp_path_factory.mktemp("cli") / "d.duckdb"), "DORP_TODAY": AS_OF}
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
+def status(request, tmp_path_factory):
+    if request.param == "postgresql":
+        target = request.getfixturevalue("pg_server").create_db()
+    else:
+        target = tmp_path_factory.mktemp("cli") / "d.duckdb"
+    env = {"DORP_DB": str(target), "DORP_TODAY": AS_OF,
+           "DORP_BACKUP_DIR": str(tmp_path_factory.mktemp("cli-backups"))}
     r = run(env, "demo")
     assert r.returncode == 0, r.stderr
     assert "leider / demo-leider" in r.stdout

@@ -12,6 +12,8 @@ from dorp.repo import dashboard
 from tests.conftest import AS_OF, FUNDER, LEAD, STEERING, user_of
 from tests.rulefacts import BOTH, mbc, meeting, records
 
+pytestmark = pytest.mark.both_stores
+
 TODAY = date(2026, 11, 29)
 ENTERED = date(2026, 3, 3)
 LINES5 = ("broad_support", "target_group", "village_strength", "informal_formal", "safeguarding")

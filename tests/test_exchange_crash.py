@@ -4,7 +4,6 @@ exactly what it held before."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +15,8 @@ from dorp import exchange
 from dorp.access import SYSTEM
 from dorp.db import open_db
 from tests.conftest import AS_OF, ROOT
+
+pytestmark = pytest.mark.both_stores
 
 # Runs in a child process: import a workbook with --replace semantics and get killed
 # while the transaction is open. `mode` says where:
@@ -65,9 +66,9 @@ def snapshot(path) -> dict:
 
 
 @pytest.mark.parametrize("mode", ["between", "inside"])
-def test_sigkill_during_import_leaves_the_database_as_it_was(demo_template, tmp_path, mode):
-    db_file = tmp_path / "dorp.duckdb"
-    shutil.copy(demo_template, db_file)
+def test_sigkill_during_import_leaves_the_database_as_it_was(demo_db, db_path, tmp_path, mode):
+    demo_db.close()   # the child process must be able to open a DuckDB file
+    db_file = db_path
     before = snapshot(db_file)
 
     # the workbook: the same programme with one village more, so a finished import differs
@@ -80,7 +81,8 @@ def test_sigkill_during_import_leaves_the_database_as_it_was(demo_template, tmp_
     workbook = tmp_path / "nieuw.xlsx"
     wb.save(workbook)
 
-    env = {**os.environ, "DORP_DB": str(db_file), "DORP_TODAY": AS_OF.isoformat()}
+    env = {**os.environ, "DORP_DB": str(db_file), "DORP_TODAY": AS_OF.isoformat(),
+           "DORP_BACKUP_DIR": str(tmp_path / "backups")}
     proc = subprocess.Popen([sys.executable, "-c", CHILD, str(db_file), str(workbook), mode],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)

@@ -20,6 +20,8 @@ from dorp.errors import Refused
 from dorp.sheets import COLUMNS, SHEETS
 from tests.conftest import AS_OF, ROOT, user_of
 
+pytestmark = pytest.mark.both_stores
+
 
 def content(data: bytes) -> dict[str, list[tuple]]:
     wb = openpyxl.load_workbook(io.BytesIO(data))
@@ -302,6 +304,7 @@ def test_cli_template_export_import(demo_template, tmp_path):
         content((tmp_path / "again.xlsx").read_bytes())
 
 
+@pytest.mark.duckdb_only
 def test_cli_import_while_the_app_holds_the_database(empty_db, db_path, tmp_path):
     (tmp_path / "t.xlsx").write_bytes(exchange.export(empty_db, SYSTEM))
     r = dorp("export", str(tmp_path / "x.xlsx"), db=db_path)

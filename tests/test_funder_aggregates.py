@@ -12,6 +12,8 @@ from dorp.method import LINES
 from dorp.repo import funder
 from tests.conftest import AS_OF, FUNDER, LEAD, STEERING, user_of
 
+pytestmark = pytest.mark.both_stores
+
 
 @pytest.fixture(scope="module")
 def tables():

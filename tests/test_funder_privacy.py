@@ -15,6 +15,8 @@ from dorp import demo, report
 from dorp.repo import funder
 from tests.conftest import AS_OF, FUNDER, LEAD, user_of
 
+pytestmark = pytest.mark.both_stores
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Columns that hold people or internal notes, per demo table.

@@ -12,6 +12,8 @@ from dorp.errors import Invalid
 from dorp.repo import lines
 from tests.conftest import AS_OF, STEERING, user_of
 
+pytestmark = pytest.mark.both_stores
+
 
 def vid(db, name):
     return db.scalar("SELECT id FROM villages WHERE name = ?", [name])

@@ -10,6 +10,8 @@ from dorp.errors import Invalid
 from dorp.repo import privacy
 from tests.conftest import FUNDER, LEAD, STEERING, user_of
 
+pytestmark = pytest.mark.both_stores
+
 NAME = "Gerarda Quispél"
 EMAIL = "gerarda.quispel@voorbeeld.nl"
 

@@ -14,6 +14,8 @@ from dorp.moves import GateUnmet
 from dorp.repo import moves, steps
 from tests.conftest import AS_OF, STEERING, user_of
 
+pytestmark = pytest.mark.both_stores
+
 TODAY = AS_OF
 LEAD = SYSTEM
 D = TODAY - timedelta(days=60)

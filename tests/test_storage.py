@@ -1,4 +1,5 @@
-"""Storage: migrations from empty, idempotent init, the lock message, audited writes."""
+"""Storage: migrations from empty, idempotent init, the lock message, audited writes.
+On both stores (DuckDB file and PostgreSQL)."""
 
 import subprocess
 import sys
@@ -8,18 +9,21 @@ import pytest
 
 from dorp.db import DatabaseLocked, StaleVersion, connect, migrate, migration_files, open_db
 
+pytestmark = pytest.mark.both_stores
 
-def test_migrations_apply_from_empty_and_are_recorded(tmp_path):
-    con = connect(tmp_path / "x.duckdb")
+
+def test_migrations_apply_from_empty_and_are_recorded(db_path):
+    con = connect(db_path)
     applied = migrate(con)
     assert applied == [name for _, name, _ in migration_files()]
     rows = con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
     assert [r[0] for r in rows] == [n for n, _, _ in migration_files()]
     assert migrate(con) == []  # idempotent
+    con.close()
 
 
-def test_dorp_init_twice(tmp_path):
-    env = {"DORP_DB": str(tmp_path / "y.duckdb"), "PATH": "/usr/bin:/bin"}
+def test_dorp_init_twice(db_path):
+    env = {"DORP_DB": str(db_path), "PATH": "/usr/bin:/bin"}
     for expected in ("bijgewerkt", "al bij"):
         r = subprocess.run([sys.executable, "-m", "dorp.cli", "init"], env=env,
                            capture_output=True, text=True)
@@ -27,6 +31,7 @@ def test_dorp_init_twice(tmp_path):
         assert expected in r.stdout
 
 
+@pytest.mark.duckdb_only
 def test_locked_database_gives_dutch_message_and_exit_3(tmp_path):
     path = tmp_path / "locked.duckdb"
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
@@ -48,8 +53,8 @@ def test_locked_database_gives_dutch_message_and_exit_3(tmp_path):
         holder.kill()
 
 
-def test_update_with_stale_version_is_refused_and_audited(tmp_path):
-    db = open_db(tmp_path / "z.duckdb")
+def test_update_with_stale_version_is_refused_and_audited(empty_db):
+    db = empty_db
     with db.tx("anna") as tx:
         mid = tx.insert("municipalities", {"name": "Lochem"})
     with db.tx("bert") as tx:
@@ -64,8 +69,8 @@ def test_update_with_stale_version_is_refused_and_audited(tmp_path):
     assert "Lochem (Gld)" in audit[1]["after"] and '"Lochem"' in audit[1]["before"]
 
 
-def test_failed_transaction_leaves_nothing(tmp_path):
-    db = open_db(tmp_path / "w.duckdb")
+def test_failed_transaction_leaves_nothing(empty_db):
+    db = empty_db
     with pytest.raises(Exception):
         with db.tx("anna") as tx:
             tx.insert("municipalities", {"name": "Ede"})

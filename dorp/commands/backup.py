@@ -1,11 +1,13 @@
-"""`dorp backup DIR` / `dorp restore DIR`: full, consistent copies of the database."""
+"""`dorp backup DIR` / `dorp restore DIR`: full, consistent copies of the database;
+`dorp copy --to FILE_OR_URL`: the whole programme into another store."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from dorp import backup, config
-from dorp.db import connect
+from dorp.db import connect, migrate
+from dorp.store import describe
 
 
 def register(sub) -> None:
@@ -21,9 +23,24 @@ def register(sub) -> None:
                        description="Controleert eerst de back-up in DIR (alle tabellen en "
                                    "aantallen), zet de huidige database opzij (als "
                                    "<naam>.vervangen-<tijd>.duckdb) en zet dan de back-up "
-                                   "terug. Stop eerst de app.")
+                                   "terug. Met een DuckDB-bestand: stop eerst de app. Met "
+                                   "PostgreSQL gebeurt het in één transactie terwijl de app "
+                                   "draait.")
     p.add_argument("dir", metavar="DIR", type=Path)
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("copy", help="het hele programma naar een andere database",
+                       description="Kopieert de hele database van $DORP_DB naar een andere: een "
+                                   "DuckDB-bestand of een PostgreSQL-server (URL "
+                                   "postgresql://GEBRUIKER:WACHTWOORD@SERVER:POORT/DATABASE), "
+                                   "met accounts, logboek, versies en stappengeschiedenis. Leest "
+                                   "één consistente stand en schrijft in één transactie. Een "
+                                   "doel met gegevens wordt alleen met --replace vervangen.")
+    p.add_argument("--to", required=True, metavar="BESTAND_OF_URL",
+                   help="het doel: een .duckdb-bestand of een postgresql://-URL")
+    p.add_argument("--replace", action="store_true",
+                   help="een doel dat al gegevens heeft leegmaken en vervangen")
+    p.set_defaults(func=cmd_copy)
 
 
 def cmd_backup(args) -> int:
@@ -40,7 +57,22 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     aside = backup.restore(args.dir)
-    print(f"Back-up {args.dir} teruggezet in {config.db_path()}.")
+    print(f"Back-up {args.dir} teruggezet in {config.db_label()}.")
     if aside:
         print(f"De vervangen database staat opzij als {aside}.")
+    return 0
+
+
+def cmd_copy(args) -> int:
+    target = args.to if args.to.startswith(("postgresql://", "postgres://")) \
+        else Path(args.to).resolve()
+    source = connect()
+    try:
+        migrate(source)
+        rows = backup.copy_to(source, target, replace=args.replace)
+    finally:
+        source.close()
+    total = sum(rows.values())
+    print(f"Gekopieerd van {config.db_label()} naar {describe(target)}: {total} rijen in "
+          f"{len(rows)} tabellen (accounts, logboek en geschiedenis inbegrepen).")
     return 0

@@ -57,9 +57,11 @@ def register(sub) -> None:
 
 def cmd_init(args) -> int:
     con = connect()
-    applied = migrate(con)
-    con.close()
-    where = config.db_path()
+    try:
+        applied = migrate(con)
+    finally:
+        con.close()
+    where = config.db_label()
     if applied:
         print(f"Database {where} bijgewerkt: {', '.join(applied)}.")
     else:
@@ -89,7 +91,7 @@ def cmd_demo(args) -> int:
         if role == "steering" and args.scale:
             villages = tuple(tables["villages"]["village"].iloc[:1])
         users.add(db, SYSTEM, username, role, password, villages)
-    print(f"Demoprogramma geladen in {config.db_path()}: "
+    print(f"Demoprogramma geladen in {config.db_label()}: "
           f"{counts.get('villages', 0)} dorpen, {counts.get('pilots', 0)} pilots.")
     _print_accounts(db)
     return 0

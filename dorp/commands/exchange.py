@@ -82,7 +82,7 @@ def cmd_import(args) -> int:
         progress=lambda sheet, n: print(f"  {sheet}: {n} rijen", file=sys.stderr))
     db.con.close()
     total = sum(result.counts.values())
-    print(f"Werkboek {args.file} ingelezen in {config.db_path()}: {total} rijen, "
+    print(f"Werkboek {args.file} ingelezen in {config.db_label()}: {total} rijen, "
           f"{result.counts.get('villages', 0)} dorpen.")
     if result.backup:
         print(f"De vorige gegevens staan in de back-up {result.backup} "

@@ -42,7 +42,8 @@ def lines(db: Db, user: User, village_id: int | None = None, programme_level: bo
         where, params = " WHERE b.village_id = ?", [village_id]
     df = db.df(
         "SELECT b.id, b.version, b.village_id, v.name AS village, b.category, b.source,"
-        " b.period, b.budgeted::DOUBLE AS budgeted, b.spent::DOUBLE AS spent"
+        " b.period, CAST(b.budgeted AS DOUBLE PRECISION) AS budgeted,"
+        " CAST(b.spent AS DOUBLE PRECISION) AS spent"
         " FROM budget b LEFT JOIN villages v ON v.id = b.village_id" + where +
         " ORDER BY v.name NULLS FIRST, b.category, b.source, b.period, b.id", params)
     df["period"] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in df["period"]]

@@ -186,6 +186,17 @@ def _complete(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return df[list(BY_NAME[name].columns)]
 
 
+_KIND_SQL = {"text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE PRECISION",
+             "money": "DECIMAL(14, 2)", "date": "DATE", "bool": "BOOLEAN"}
+
+
+def _sql_types(name: str) -> dict[str, str]:
+    """The SQL type of each column of a sheet (a column that is empty in every row still
+    needs one on PostgreSQL, where the sheet is copied into a temporary table)."""
+    from dorp.sheets import COLUMNS
+    return {c: _KIND_SQL.get(col.kind, "VARCHAR") for c, col in COLUMNS.get(name, {}).items()}
+
+
 def clear(tx: Tx) -> None:
     for t in DATA_TABLES:
         tx.execute(f"DELETE FROM {t}")
@@ -201,12 +212,12 @@ def load(tx: Tx, tables: dict[str, pd.DataFrame],
         if df is None or df.empty:
             continue
         src = _complete(name, df)
-        tx.cur.register("src", src)
+        tx.register("src", src, _sql_types(name))
         try:
             for sql in LOAD_SQL[name]:
                 tx.execute(sql)
         finally:
-            tx.cur.unregister("src")
+            tx.unregister("src")
         counts[name] = len(src)
         if progress:
             progress(name, len(src))
@@ -233,13 +244,14 @@ def replace_all(db: Db, user: User, tables: dict[str, pd.DataFrame], replace: bo
             clear(tx)
         counts = load(tx, tables, progress, note)
         if links:
-            tx.cur.register("links", pd.DataFrame(links, columns=["user_id", "village"]))
+            tx.register("links", pd.DataFrame(links, columns=["user_id", "village"]),
+                        {"user_id": "BIGINT", "village": "VARCHAR"})
             try:
                 tx.execute("INSERT INTO user_villages (user_id, village_id)"
                            " SELECT DISTINCT l.user_id, v.id FROM links l"
                            " JOIN villages v ON v.name = l.village")
             finally:
-                tx.cur.unregister("links")
+                tx.unregister("links")
         return counts
 
 
@@ -319,13 +331,9 @@ def export_tables(db: Db, user: User) -> dict[str, pd.DataFrame]:
     """Every exchange sheet as a DataFrame with the sheet's columns (ids replaced by names).
     Holds personal data: only for who may exchange the whole programme."""
     require(user, "exchange")
-    cur = db.con.cursor()
     out = {}
-    cur.execute("BEGIN TRANSACTION")  # one snapshot for all sheets
-    try:
+    with db.snapshot() as snap:  # one consistent state for all sheets
         for name, sql in EXPORT_SQL.items():
-            df = cur.execute(sql).df()
+            df = snap.execute(sql).df()
             out[name] = df.reindex(columns=list(BY_NAME[name].columns))
-    finally:
-        cur.execute("ROLLBACK")
     return out

@@ -1,9 +1,9 @@
 """Caching of whole-programme reads that can never show stale data.
 
 A cached result is keyed by the function, the user's scope, the arguments and a *stamp* of
-the database: the number of rows and the highest id in `audit_log`. Every write of the app
-goes through Tx.insert/update/delete or an import, and each of those appends to the audit
-log in the same transaction (docs/ARCHITECTURE.md), so any committed write, from any
+the database: the highest id in `audit_log` and the number of rows just below it. Every
+write of the app goes through Tx.insert/update/delete or an import, and each of those
+appends to the audit log in the same transaction (docs/ARCHITECTURE.md), so any committed write, from any
 session or thread, changes the stamp and the next read recomputes. The stamp is read before
 the result is computed, so a cached result is never older than its stamp. (A per-process
 `st.cache_data` cleared by ui.after_write() would miss writes that do not pass through that
@@ -28,7 +28,14 @@ from dorp.db import Db
 F = TypeVar("F", bound=Callable)
 
 MAX_ENTRIES = 32  # per database connection
-_STAMP_SQL = "SELECT count(*), max(id) FROM audit_log"
+# The highest id, and how many entries lie in a window below it: a write committed late (its
+# ids taken before another's, committed after it - two app processes on PostgreSQL) still
+# changes the count. Counting only the window keeps the stamp cheap with millions of entries
+# (PostgreSQL counts rows one by one; the primary key finds the window). A transaction would
+# have to stay open while more than WINDOW audited writes of others commit to slip past it.
+WINDOW = 10_000
+_STAMP_SQL = ("SELECT count(*), max(id) FROM audit_log"
+              " WHERE id > (SELECT coalesce(max(id), 0) FROM audit_log) - ?")
 _lock = threading.Lock()
 _stores: "weakref.WeakKeyDictionary[object, OrderedDict]" = weakref.WeakKeyDictionary()
 stats = {"hits": 0, "misses": 0}
@@ -36,7 +43,7 @@ stats = {"hits": 0, "misses": 0}
 
 def stamp(db: Db) -> tuple:
     """Changes with every committed write (see the module's docstring)."""
-    return tuple(db.con.cursor().execute(_STAMP_SQL).fetchone())
+    return tuple(db.con.cursor().execute(_STAMP_SQL, [WINDOW]).fetchone())
 
 
 def _user_key(user: User) -> tuple:

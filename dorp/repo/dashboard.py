@@ -64,7 +64,7 @@ def municipalities(db: Db, user: User) -> list[str]:
 
 def _geo(db: Db, ids: list[int]) -> pd.DataFrame:
     return db.df("SELECT id AS village_id, lat, lon FROM villages"
-                 " WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
+                 " WHERE id = ANY(CAST(? AS BIGINT[]))", [ids])
 
 
 def programme(db: Db, user: User, today: date, filters: Filters | None = None) -> Programme:

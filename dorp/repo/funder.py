@@ -120,13 +120,14 @@ _STAGE_SQL = ("CASE WHEN {s} = 'completed' THEN 'completed' WHEN {s} = 'stopped'
 # any recorded move (e.g. imported without a timeline) counts at its current step from its
 # start date on. Parameters: the list of days, then the village filter.
 _STAGES_ON_SQL = f"""
-WITH days AS (SELECT unnest(?::DATE[]) AS day),
+WITH days AS (SELECT unnest(CAST(? AS DATE[])) AS day),
 moved AS (
-    SELECT d.day, s.village_id,
-           arg_max(s.to_step, (s.moved_on, s.id)) AS step,
-           arg_max(s.to_status, (s.moved_on, s.id)) AS status
-    FROM days d JOIN step_moves s ON s.moved_on <= d.day
-    GROUP BY d.day, s.village_id),
+    SELECT day, village_id, step, status FROM (
+        SELECT d.day, s.village_id, s.to_step AS step, s.to_status AS status,
+               ROW_NUMBER() OVER (PARTITION BY d.day, s.village_id
+                                  ORDER BY s.moved_on DESC, s.id DESC) AS rn
+        FROM days d JOIN step_moves s ON s.moved_on <= d.day) last_move
+    WHERE rn = 1),
 unmoved AS (
     SELECT d.day, p.village_id, p.step, p.status
     FROM days d JOIN pilots p ON coalesce(p.started_on, DATE '1900-01-01') <= d.day
@@ -135,7 +136,7 @@ pilot_stage AS (SELECT * FROM moved UNION ALL SELECT * FROM unmoved)
 SELECT ps.day, {_STAGE_SQL.format(s='ps.status', p='ps.step')} AS stage, count(*) AS n
 FROM pilot_stage ps JOIN pilots p ON p.village_id = ps.village_id
 WHERE TRUE {{vf}}
-GROUP BY ALL ORDER BY day, stage
+GROUP BY 1, 2 ORDER BY 1, 2
 """
 
 
@@ -172,10 +173,13 @@ def stages_on(db: Db, user: User, days: list[date], village_id: int | None = Non
 # --- the five lines -------------------------------------------------------------------------
 
 _LATEST_LINES_SQL = """
-SELECT ls.village_id, ls.line, arg_max(ls.score, (ls.scored_on, ls.id)) AS score
-FROM line_scores ls JOIN pilots p ON p.village_id = ls.village_id
-WHERE ls.scored_on <= ? {vf}
-GROUP BY ls.village_id, ls.line
+SELECT village_id, line, score FROM (
+    SELECT ls.village_id, ls.line, ls.score,
+           ROW_NUMBER() OVER (PARTITION BY ls.village_id, ls.line
+                              ORDER BY ls.scored_on DESC, ls.id DESC) AS rn
+    FROM line_scores ls JOIN pilots p ON p.village_id = ls.village_id
+    WHERE ls.scored_on <= ? {vf}) latest
+WHERE rn = 1
 """
 
 
@@ -206,10 +210,11 @@ def lines_distribution(db: Db, user: User, cutoff: date, village_id: int | None 
 
 _BUDGET_SQL = """
 SELECT b.source, b.category, b.village_id IS NULL AS programme_level,
-       sum(b.budgeted)::DOUBLE AS budgeted, sum(b.spent)::DOUBLE AS spent
+       CAST(sum(b.budgeted) AS DOUBLE PRECISION) AS budgeted,
+       CAST(sum(b.spent) AS DOUBLE PRECISION) AS spent
 FROM budget b
 WHERE (b.period IS NULL OR b.period <= ?) {vf}
-GROUP BY ALL
+GROUP BY 1, 2, 3
 """
 
 
@@ -241,7 +246,8 @@ def budget(db: Db, user: User, cutoff: date, village_id: int | None = None
 
 
 _BUDGET_PILOTS_SQL = """
-SELECT v.name AS village, sum(b.budgeted)::DOUBLE AS budgeted, sum(b.spent)::DOUBLE AS spent
+SELECT v.name AS village, CAST(sum(b.budgeted) AS DOUBLE PRECISION) AS budgeted,
+       CAST(sum(b.spent) AS DOUBLE PRECISION) AS spent
 FROM budget b JOIN villages v ON v.id = b.village_id
 WHERE (b.period IS NULL OR b.period <= ?) {vf}
 GROUP BY v.name ORDER BY v.name
@@ -267,7 +273,7 @@ JOIN pilots p ON p.village_id = s.village_id
 JOIN villages v ON v.id = s.village_id
 JOIN municipalities m ON m.id = v.municipality_id
 WHERE s.moved_on <= ? AND s.to_status <> 'paused' {{vf}}
-GROUP BY ALL
+GROUP BY 1, 2, 3
 ORDER BY reached_on, village
 """
 
@@ -325,16 +331,18 @@ def village_id_by_name(db: Db, user: User, name: str) -> int | None:
 # --- people, as counts only -----------------------------------------------------------------
 
 _PEOPLE_SQL = """
+WITH arg AS (SELECT CAST(? AS DATE) AS cutoff, CAST(? AS BIGINT) AS vid)
 SELECT
   (SELECT coalesce(sum(sm.residents_present), 0) FROM start_meetings sm
-    WHERE sm.meeting_date <= $1 AND sm.id IN (
+    WHERE sm.meeting_date <= (SELECT cutoff FROM arg) AND sm.id IN (
       SELECT pi.meeting_id FROM pitches pi JOIN pilots p ON p.village_id = pi.village_id
       WHERE pi.chosen {vf})) AS residents_at_start,
   (SELECT count(*) FROM steering_members s JOIN pilots p ON p.village_id = s.village_id
-    WHERE (s.from_date IS NULL OR s.from_date <= $1)
-      AND (s.until_date IS NULL OR s.until_date >= $1) {vf_s}) AS steering_members,
+    WHERE (s.from_date IS NULL OR s.from_date <= (SELECT cutoff FROM arg))
+      AND (s.until_date IS NULL OR s.until_date >= (SELECT cutoff FROM arg)) {vf_s})
+      AS steering_members,
   (SELECT count(*) FROM initiatives i JOIN pilots p ON p.village_id = i.village_id
-    WHERE coalesce(i.since, DATE '1900-01-01') <= $1
+    WHERE coalesce(i.since, DATE '1900-01-01') <= (SELECT cutoff FROM arg)
       AND i.phase IN ('exploitation', 'conservation', 'reorganisation') {vf_s}) AS initiatives
 """
 
@@ -342,9 +350,8 @@ SELECT
 def people_counts(db: Db, user: User, cutoff: date, village_id: int | None = None) -> dict:
     """How many people took part (counts only; shown through `suppress`)."""
     require(user, "view_funder")
-    vf = "" if village_id is None else " AND p.village_id = $2"
-    params = [cutoff] + ([] if village_id is None else [village_id])
-    return db.one(_PEOPLE_SQL.format(vf=vf, vf_s=vf), params)
+    vf = "" if village_id is None else " AND p.village_id = (SELECT vid FROM arg)"
+    return db.one(_PEOPLE_SQL.format(vf=vf, vf_s=vf), [cutoff, village_id])
 
 
 # --- everything at once: what the page, the PDF and the Excel summary show --------------------

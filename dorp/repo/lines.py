@@ -46,8 +46,8 @@ def _scope_ids(user: User, village_ids: Iterable[int] | None) -> list[int] | Non
 def _ids_clause(ids: list[int] | None, column: str = "village_id") -> tuple[str, list]:
     if ids is None:
         return "", []
-    # list_contains on a list parameter: measurably faster here than IN (SELECT unnest(?)).
-    return f" AND list_contains(?::BIGINT[], {column})", [ids]
+    # One array parameter (standard SQL, DuckDB and PostgreSQL alike).
+    return f" AND {column} = ANY(CAST(? AS BIGINT[]))", [ids]
 
 
 def as_dates(df: pd.DataFrame, *columns: str, timestamps: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -72,19 +72,20 @@ def _require_view(user: User, village_id: int) -> None:
 # --- reads --------------------------------------------------------------------------------------
 
 def latest(db: Db, user: User, village_ids: Iterable[int] | None = None) -> pd.DataFrame:
-    """Latest score per (village, line) of the villages asked for - arg_max over their scores,
-    so the cost follows the number of villages shown. Columns: village_id, line, score,
+    """Latest score per (village, line) of the villages asked for (the newest date, then the
+    highest id), so the cost follows the number of villages shown. Columns: village_id, line, score,
     scored_on. (The score before it, for "line_declining", comes with pilots.facts.)"""
     if user.role not in ("lead", "steering"):
         raise AccessDenied()
     ids = _scope_ids(user, village_ids)
     where, params = _ids_clause(ids)
     return as_dates(db.df(
-        f"""SELECT village_id, line,
-                   arg_max(score, {KEY}) AS score,
-                   max(scored_on) AS scored_on
-            FROM line_scores WHERE TRUE {where}
-            GROUP BY village_id, line ORDER BY village_id, line""",
+        f"""SELECT village_id, line, score, scored_on FROM (
+                SELECT village_id, line, score, scored_on,
+                       ROW_NUMBER() OVER (PARTITION BY village_id, line
+                                          ORDER BY scored_on DESC, id DESC) AS rn
+                FROM line_scores WHERE TRUE {where}) t
+            WHERE rn = 1 ORDER BY village_id, line""",
         params,
     ), "scored_on")
 
@@ -136,11 +137,13 @@ def by_month_of_pilot(db: Db, user: User, village_ids: Iterable[int] | None = No
     ids = _scope_ids(user, village_ids)
     where, params = _ids_clause(ids, "s.village_id")
     return db.df(
-        f"""SELECT s.village_id, s.line, {MONTH_SQL} AS month,
-                   arg_max(s.score, {S_KEY}) AS score
-            FROM line_scores s JOIN pilots p ON p.village_id = s.village_id
-            WHERE p.started_on IS NOT NULL AND s.scored_on >= p.started_on {where}
-            GROUP BY ALL ORDER BY 1, 2, 3""",
+        f"""SELECT village_id, line, month, score FROM (
+                SELECT s.village_id, s.line, {MONTH_SQL} AS month, s.score,
+                       ROW_NUMBER() OVER (PARTITION BY s.village_id, s.line, {MONTH_SQL}
+                                          ORDER BY s.scored_on DESC, s.id DESC) AS rn
+                FROM line_scores s JOIN pilots p ON p.village_id = s.village_id
+                WHERE p.started_on IS NOT NULL AND s.scored_on >= p.started_on {where}) t
+            WHERE rn = 1 ORDER BY 1, 2, 3""",
         params,
     )
 
@@ -159,7 +162,7 @@ def month_band(db: Db, user: User, village_ids: Iterable[int] | None = None) -> 
         f"""SELECT s.line, {MONTH_SQL} AS month, s.score, count(*) AS n
             FROM line_scores s JOIN pilots p ON p.village_id = s.village_id
             WHERE p.started_on IS NOT NULL AND s.scored_on >= p.started_on {where}
-            GROUP BY ALL""",
+            GROUP BY 1, 2, 3""",
         params,
     )
     return band_from_histogram(hist)
@@ -195,15 +198,16 @@ def band_from_histogram(hist: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-# Newest first: the date, then the id for scores of the same date (one BIGINT: fast arg_max).
-KEY = "(date_diff('day', DATE '1970-01-01', scored_on)::BIGINT * 1000000000000 + id)"
-S_KEY = KEY.replace("scored_on", "s.scored_on").replace("+ id", "+ s.id")
-
 # Whole months between the start of the pilot and the scoring date (a month is counted when
 # the day of the month is reached again: 15 Jan -> 14 Mar is month 1, 15 Mar is month 2).
-MONTH_SQL = ("((year(s.scored_on) - year(p.started_on)) * 12"
-             " + month(s.scored_on) - month(p.started_on)"
-             " - (day(s.scored_on) < day(p.started_on))::INTEGER)")
+def _part(field: str, column: str) -> str:
+    return f"CAST(EXTRACT({field} FROM {column}) AS INTEGER)"
+
+
+MONTH_SQL = (f"(({_part('YEAR', 's.scored_on')} - {_part('YEAR', 'p.started_on')}) * 12"
+             f" + {_part('MONTH', 's.scored_on')} - {_part('MONTH', 'p.started_on')}"
+             f" - CASE WHEN {_part('DAY', 's.scored_on')} < {_part('DAY', 'p.started_on')}"
+             " THEN 1 ELSE 0 END)")
 
 
 # --- writes -------------------------------------------------------------------------------------

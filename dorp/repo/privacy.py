@@ -78,13 +78,10 @@ def read_log(db: Db, user: User, limit: int = 2000) -> pd.DataFrame:
 # --- finding, exporting and erasing one person ----------------------------------------------
 
 def _text_columns(db: Db) -> dict[str, list[str]]:
-    rows = db.rows("SELECT table_name, column_name FROM information_schema.columns"
-                   " WHERE data_type = 'VARCHAR' AND table_schema = 'main'"
-                   " AND column_name NOT IN ('updated_by')")
     out: dict[str, list[str]] = {}
-    for r in rows:
-        if r["table_name"] in PERSON_TABLES:
-            out.setdefault(r["table_name"], []).append(r["column_name"])
+    for table, column in db.store.text_columns():
+        if table in PERSON_TABLES and column != "updated_by":
+            out.setdefault(table, []).append(column)
     return out
 
 
@@ -133,8 +130,9 @@ def _scrub(value, name: str):
 def _audit_rows(run, name: str) -> list[dict]:
     """Audit entries whose before/after mention the name (decoded, case-insensitive)."""
     cur = run("SELECT id, logged_at, username, action, table_name, record_id, village_id,"
-              " before::VARCHAR, after::VARCHAR FROM audit_log WHERE contains(lower("
-              "coalesce(before::VARCHAR, '') || ' ' || coalesce(after::VARCHAR, '')), ?)"
+              " CAST(before AS VARCHAR), CAST(after AS VARCHAR) FROM audit_log WHERE strpos(lower("
+              "coalesce(CAST(before AS VARCHAR), '') || ' ' || coalesce(CAST(after AS VARCHAR),"
+              " '')), ?) > 0"
               " ORDER BY id", [_ascii_key(name)])
     out = []
     for row in cur.fetchall():
@@ -154,7 +152,7 @@ def find_person(db: Db, user: User, name: str) -> dict[str, list[dict]]:
     name = _check_name(name)
     out: dict[str, list[dict]] = {}
     for table, cols in _text_columns(db).items():
-        where = " OR ".join(f"contains(lower({c}), lower(?))" for c in cols)
+        where = " OR ".join(f"strpos(lower({c}), lower(?)) > 0" for c in cols)
         rows = db.rows(f"SELECT * FROM {table} WHERE {where} ORDER BY id", [name] * len(cols))
         if rows:
             out[table] = [{k: _jsonable(v) for k, v in r.items()} for r in rows]

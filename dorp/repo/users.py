@@ -149,17 +149,20 @@ def reset_password(db: Db, actor: User, username: str, password: str) -> None:
 def list_users(db: Db, actor: User) -> pd.DataFrame:
     """Every account with its role, villages, state and last log-in (no hashes)."""
     require(actor, "manage_users")
-    return db.df("""
+    df = db.df("""
         SELECT u.username, u.role,
-               coalesce(list(v.name ORDER BY v.name) FILTER (WHERE v.name IS NOT NULL), [])
-                   AS villages,
+               string_agg(v.name, chr(10) ORDER BY v.name) AS villages,
                u.disabled, u.created_at,
                (SELECT max(s.created_at) FROM sessions s WHERE s.user_id = u.id) AS last_login,
                u.version
         FROM users u
         LEFT JOIN user_villages uv ON uv.user_id = u.id
         LEFT JOIN villages v ON v.id = uv.village_id
-        GROUP BY ALL ORDER BY u.role, u.username""")
+        GROUP BY u.id, u.username, u.role, u.disabled, u.created_at, u.version
+        ORDER BY u.role, u.username""")
+    df["villages"] = pd.Series([v.split("\n") if isinstance(v, str) and v else []
+                                for v in df["villages"]], index=df.index, dtype=object)
+    return df
 
 
 # --- loading and checking ---------------------------------------------------------------------
@@ -223,8 +226,9 @@ def authenticate(db: Db, username: str, password: str,
                          [key])
             failures = 1 if old is None or now - old["last_failed_at"] > FORGET_AFTER \
                 else old["failures"] + 1
-            tx.execute("INSERT OR REPLACE INTO login_failures VALUES (?, ?, ?)",
-                       [key, failures, now])
+            tx.execute("INSERT INTO login_failures VALUES (?, ?, ?) ON CONFLICT (username)"
+                       " DO UPDATE SET failures = excluded.failures,"
+                       " last_failed_at = excluded.last_failed_at", [key, failures, now])
             tx.log("login_failed", "users", r["id"] if r else None)
     return load(db, r["username"]) if ok else None
 

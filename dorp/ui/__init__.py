@@ -10,7 +10,7 @@ import streamlit as st
 
 from dorp import config, i18n
 from dorp.access import AccessDenied, User, can, role_can
-from dorp.db import Db, DatabaseLocked, StaleVersion, open_db
+from dorp.db import Db, DatabaseLocked, StaleVersion, StoreUnavailable, open_db
 from dorp.errors import Invalid
 from dorp.repo import programme, users
 
@@ -19,7 +19,9 @@ from dorp.repo import programme, users
 
 @st.cache_resource(show_spinner=False)
 def _connection():
-    """One DuckDB connection per server process; migrations run at app start."""
+    """One store per server process (a DuckDB connection, or a PostgreSQL connection pool);
+    migrations run at app start (on PostgreSQL under an advisory lock, so processes that
+    start at once migrate once). A failure is not cached: the next run tries again."""
     return open_db().con
 
 
@@ -29,6 +31,35 @@ def db() -> Db:
     except DatabaseLocked:
         st.error(t("app.db_locked"))
         st.stop()
+    except StoreUnavailable as e:
+        store_unavailable(e)
+
+
+def store_unavailable(e: StoreUnavailable) -> None:
+    """The database cannot be reached: say so plainly (never a traceback, never the
+    password) and stop this run. The connection pool reconnects by itself, so the next
+    action works again once the server is back."""
+    st.error(t("app.db_lost") if e.lost else t("app.db_unreachable"))
+    st.caption(str(e))
+    st.stop()
+
+
+def check_store() -> None:
+    """First thing of every run (ui.guard): is the database reachable right now? If not,
+    the page says so instead of failing halfway."""
+    try:
+        db().store.ping()
+    except StoreUnavailable as e:
+        store_unavailable(e)
+
+
+def run_page(nav) -> None:
+    """Run the chosen page; a database connection lost meanwhile becomes a message (each
+    save is one transaction, so nothing is half written)."""
+    try:
+        nav.run()
+    except StoreUnavailable as e:
+        store_unavailable(e)
 
 
 def after_write() -> None:
@@ -59,6 +90,10 @@ def write(action, success: str | None = None):
         return None
     except AccessDenied as e:
         st.error(str(e))
+        return None
+    except StoreUnavailable as e:
+        st.error(t("app.db_lost"))
+        st.caption(str(e))
         return None
     after_write()
     if success:

@@ -209,6 +209,7 @@ def guard(capability: str, village_id: int | None = None) -> User:
     unless the current user may use `capability`. Pages opened by a deep link run without
     app.py, so this must not rely on app.py having run."""
     ui = _ui()
+    ui.check_store()
     user = current_user()
     if user is None:
         login_form()
