@@ -13,6 +13,7 @@ from dorp.access import AccessDenied, User
 from dorp.errors import Invalid
 from dorp.repo import ballot, steps, vonk
 
+pytestmark = pytest.mark.both_stores
 TODAY = date(2026, 11, 29)
 
 
