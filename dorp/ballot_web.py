@@ -45,8 +45,10 @@ def _templates():
 def render(lang: str, **ctx) -> str:
     """The ballot page. Every value is escaped by Jinja2 (autoescape)."""
     base = {"lang": lang, "t": lambda key, **kw: i18n.t(key, lang, **kw), "problem": None,
+            "lang_param": "" if lang == i18n.DEFAULT_LANG else lang,
             "thanks": None, "message": None, "options": [], "ask_code": False, "code": "",
-            "csrf": "", "intro": None, "choices": 1, "chosen": [], "legend": "", "action": PATH}
+            "csrf": "", "intro": None, "choices": 1, "chosen": [], "legend": "",
+            "action": PATH + ("" if lang == i18n.DEFAULT_LANG else f"?lang={lang}")}
     return _templates().get_template("stem.html").render({**base, **ctx})
 
 

@@ -99,6 +99,8 @@ if pit.empty:
     st.stop()
 
 st.markdown(f"#### {t('start.vote')}")
+st.caption(t("round.start_hint"))
+st.page_link("pages/stemronde.py", label=t("round.to_round"))
 with st.form("votes"):
     counts = {}
     cols = st.columns(min(4, len(pit)))
