@@ -373,6 +373,7 @@ FUNCTIONS.update({
         db, u, _vonk(db, c["vid"])[0]), "YNN"),
     "ballot.issue_codes": (lambda db, u, c: ballot_.issue_codes(db, u, _round(db, c["vid"]), 3),
                            "YNN"),
+    "ballot.options": (lambda db, u, c: ballot_.options(db, u, _round(db, c["vid"])), "YNN"),
     "ballot.turnout": (lambda db, u, c: ballot_.turnout(db, u, _round(db, c["vid"])), "YNN"),
     "ballot.results": (lambda db, u, c: ballot_.results(db, u, _round(db, c["vid"], True)),
                        "YNN"),
