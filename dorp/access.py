@@ -3,7 +3,8 @@
 Roles (DOMAIN.md "Who uses the tool"):
 - lead: every pilot, every action;
 - steering: only their own village(s); may view them and add meeting notes, satisfaction
-  and line scores, never move steps or see other villages;
+  and line scores, correct and remove the meetings and actions they recorded themselves
+  (can_change), never move steps or see other villages;
 - funder: aggregate, anonymous views only.
 """
 
@@ -55,6 +56,29 @@ def can(user: User | None, capability: str, village_id: int | None = None) -> bo
     if user.role == "steering" and capability not in ("view_funder", "view_village_any"):
         return village_id is not None and village_id in user.village_ids
     return True
+
+
+def can_change(user: User | None, capability: str, village_id: int | None,
+               created_by: str | None) -> bool:
+    """Whether `user` may correct or remove one record of `village_id` that `created_by`
+    recorded: a lead any record ("edit_village"); anyone else only what they recorded
+    themselves, in a village where they hold `capability` (e.g. "add_meeting"). Versions and
+    the audit log keep the old state either way."""
+    if can(user, "edit_village", village_id):
+        return True
+    return (can(user, capability, village_id) and created_by is not None
+            and created_by.casefold() == user.username.casefold())
+
+
+def require_change(user: User | None, capability: str, village_id: int | None,
+                   created_by: str | None) -> User:
+    if not can_change(user, capability, village_id, created_by):
+        if can(user, capability, village_id):
+            raise AccessDenied("U kunt alleen wijzigen of verwijderen wat u zelf heeft "
+                               "vastgelegd; vraag de programmaleider om de rest.")
+        raise AccessDenied()
+    assert user is not None
+    return user
 
 
 def role_can(user: User | None, capability: str) -> bool:

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dorp import ui
+from dorp.errors import Invalid
 from dorp.method import ROLES
 from dorp.repo import privacy, users
 
@@ -12,9 +13,13 @@ user = ui.guard("manage_users")
 db = ui.db()
 
 
-
 def when(d) -> str:
     return ui.fmt_date(None if d is None or pd.isna(d) else d)
+
+
+def same_passwords(x: dict, first: str, second: str) -> None:
+    if x[first] != x[second]:
+        raise Invalid({second: ui.t("accounts.mismatch")})
 
 
 st.title(ui.t("accounts.title"))
@@ -42,51 +47,66 @@ with tab_list:
     if not df.empty:
         chosen = st.selectbox(ui.t("accounts.choose"), list(df.username), key="acc_user")
         row = df[df.username == chosen].iloc[0]
+        version = int(row.version)
         c1, c2 = st.columns(2)
         with c1:
+            ui.flash(f"account:{chosen}")   # enabled / disabled: the other button shows now
             if row.disabled:
-                if st.button(ui.t("accounts.enable"), key="acc_enable"):
-                    if ui.write(lambda: users.enable(db, user, chosen) or True,
-                                success=ui.t("accounts.enabled_ok", user=chosen)):
-                        st.rerun()
+                ui.confirm_button(
+                    ui.t("accounts.enable"), ui.t("accounts.enable_q", user=ui.md(chosen)),
+                    lambda: users.enable(db, user, chosen, version),
+                    key=f"acc_enable:{chosen}", success=ui.t("accounts.enabled_ok", user=chosen),
+                    flash=f"account:{chosen}")
             elif chosen != user.username:
-                if st.button(ui.t("accounts.disable"), key="acc_disable"):
-                    if ui.write(lambda: users.disable(db, user, chosen) or True,
-                                success=ui.t("accounts.disabled_ok", user=chosen)):
-                        st.rerun()
+                ui.confirm_button(
+                    ui.t("accounts.disable"), ui.t("accounts.disable_q", user=ui.md(chosen)),
+                    lambda: users.disable(db, user, chosen, version),
+                    key=f"acc_disable:{chosen}", success=ui.t("accounts.disabled_ok", user=chosen),
+                    flash=f"account:{chosen}")
         with c2:
-            with st.form("acc_reset"):
+            # Keyed by the account: a password typed for one account never goes to another.
+            fm = ui.Form("password", scope=chosen, record={"id": chosen, "version": version})
+            with fm:
                 st.markdown(f"**{ui.t('accounts.reset')}**")
-                pw1 = st.text_input(ui.t("accounts.new_password"), type="password",
-                                    help=ui.t("accounts.password_rules"), key="acc_pw1")
-                pw2 = st.text_input(ui.t("accounts.repeat_password"), type="password",
-                                    key="acc_pw2")
-                if st.form_submit_button(ui.t("accounts.reset")):
-                    if pw1 != pw2:
-                        st.error(ui.t("accounts.mismatch"))
-                    else:
-                        ui.write(lambda: users.reset_password(db, user, chosen, pw1),
-                                 success=ui.t("accounts.reset_ok", user=chosen))
+                st.text_input(ui.t("accounts.new_password"), type="password",
+                              help=ui.t("accounts.password_rules"), key=fm.key("pw1"))
+                fm.err("password")
+                st.text_input(ui.t("accounts.repeat_password"), type="password",
+                              key=fm.key("pw2"))
+                fm.err("pw2")
+
+                def reset(x, version, chosen=chosen):
+                    same_passwords(x, "pw1", "pw2")
+                    users.reset_password(db, user, chosen, x["pw1"], version)
+
+                fm.submit(ui.t("accounts.reset"), reset,
+                          success=ui.t("accounts.reset_ok", user=chosen))
 
 # --- a new account -----------------------------------------------------------------------------
 with tab_new:
-    with st.form("acc_new"):
-        name = st.text_input(ui.t("accounts.username"), max_chars=64, key="acc_new_name")
-        role = st.selectbox(ui.t("accounts.role"), list(ROLES),
-                            format_func=lambda r: ui.label("role", r), key="acc_new_role")
-        villages = st.multiselect(ui.t("accounts.villages"), users.village_names(db, user),
-                                  help=ui.t("accounts.villages_help"), key="acc_new_villages")
-        pw1 = st.text_input(ui.t("accounts.password"), type="password",
-                            help=ui.t("accounts.password_rules"), key="acc_new_pw1")
-        pw2 = st.text_input(ui.t("accounts.repeat_password"), type="password", key="acc_new_pw2")
-        if st.form_submit_button(ui.t("accounts.create"), type="primary"):
-            if pw1 != pw2:
-                st.error(ui.t("accounts.mismatch"))
-            else:
-                ui.write(lambda: users.add(db, user, name, role, pw1, villages),
-                         success=ui.t("accounts.created_ok", user=name.strip()))
-    for field in ("username", "role", "villages", "password"):
-        ui.field_error(field)
+    fm = ui.Form("account")
+    with fm:
+        st.text_input(ui.t("accounts.username"), max_chars=64, key=fm.key("username"))
+        fm.err("username")
+        st.selectbox(ui.t("accounts.role"), list(ROLES), format_func=lambda r: ui.label("role", r),
+                     key=fm.key("role"))
+        fm.err("role")
+        st.multiselect(ui.t("accounts.villages"), users.village_names(db, user),
+                       help=ui.t("accounts.villages_help"), key=fm.key("villages"))
+        fm.err("villages")
+        st.text_input(ui.t("accounts.password"), type="password",
+                      help=ui.t("accounts.password_rules"), key=fm.key("pw1"))
+        fm.err("password")
+        st.text_input(ui.t("accounts.repeat_password"), type="password", key=fm.key("pw2"))
+        fm.err("pw2")
+
+        def create(x, _v):
+            same_passwords(x, "pw1", "pw2")
+            users.add(db, user, x["username"], x["role"], x["pw1"], x["villages"])
+            return x["username"].strip()
+
+        fm.submit(ui.t("accounts.create"), create,
+                  success=lambda name: ui.t("accounts.created_ok", user=name), type="primary")
 
 # --- who opened personal data ------------------------------------------------------------------
 with tab_reads:
@@ -110,6 +130,7 @@ with tab_person:
     if len(person) >= privacy.MIN_NAME:
         found = ui.write(lambda: privacy.find_person(db, user, person))
         if not found:
+            ui.form_message("erase", scope=person)   # the person just erased
             st.info(ui.t("accounts.person_none"))
         else:
             total = sum(len(v) for v in found.values())
@@ -123,10 +144,12 @@ with tab_person:
                                on_click="ignore", key="acc_person_export")
             st.subheader(ui.t("accounts.erase_title"))
             st.warning(ui.t("accounts.erase_intro"))
-            with st.form("acc_erase"):
-                confirm = st.text_input(ui.t("accounts.erase_confirm"), key="acc_erase_confirm")
-                if st.form_submit_button(ui.t("accounts.erase_button")):
-                    n = ui.write(lambda: privacy.erase_person(db, user, person, confirm))
-                    if n is not None:
-                        st.success(ui.t("accounts.erased_ok", n=n))
-            ui.field_error("confirm")
+            fm = ui.Form("erase", scope=person)
+            with fm:
+                st.text_input(ui.t("accounts.erase_confirm"), key=fm.key("confirm"))
+                fm.err("confirm")
+
+                fm.submit(ui.t("accounts.erase_button"),
+                          lambda x, _v, person=person: privacy.erase_person(db, user, person,
+                                                                            x["confirm"]),
+                          success=lambda n: ui.t("accounts.erased_ok", n=n))

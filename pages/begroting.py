@@ -74,64 +74,75 @@ else:
                        "budgeted": ui.t("budget.budgeted"), "spent": ui.t("budget.spent")})
 
 
-def line_fields(prefix: str, current: dict | None = None) -> dict:
+def line_fields(fm: ui.Form, current: dict | None = None) -> None:
+    """The fields of a budget line inside form `fm` (empty, or holding the line `current`)."""
     current = current or {}
     levels = [None, *names]
     vid = as_id(current.get("village_id"))
-    village_id = st.selectbox(ui.t("budget.level"), levels, index=levels.index(vid) if vid in levels else 0,
-                              format_func=level_label, key=f"{prefix}_level")
-    ui.field_error("village_id")
-    category = st.text_input(ui.t("budget.category"), value=current.get("category", ""),
-                             key=f"{prefix}_category")
-    ui.field_error("category")
-    source = st.selectbox(ui.t("budget.source"), BUDGET_SOURCES,
-                          index=BUDGET_SOURCES.index(current.get("source", "province")),
-                          format_func=lambda s: ui.t(f"funder.source_{s}"), key=f"{prefix}_source")
+    st.selectbox(ui.t("budget.level"), levels, index=levels.index(vid) if vid in levels else 0,
+                 format_func=level_label, key=fm.key("village_id"))
+    fm.err("village_id")
+    st.text_input(ui.t("budget.category"), value=current.get("category", ""),
+                  key=fm.key("category"))
+    fm.err("category")
+    st.selectbox(ui.t("budget.source"), BUDGET_SOURCES,
+                 index=BUDGET_SOURCES.index(current.get("source", "province")),
+                 format_func=lambda s: ui.t(f"funder.source_{s}"), key=fm.key("source"))
+    fm.err("source")
     period = current.get("period")
     period = None if period is None or pd.isna(period) else pd.Timestamp(period).date()
-    period = st.date_input(ui.t("budget.period"), value=period or today, format="DD-MM-YYYY",
-                           key=f"{prefix}_period")
-    ui.field_error("period")
+    st.date_input(ui.t("budget.period"), value=period or today, format="DD-MM-YYYY",
+                  key=fm.key("period"))
+    fm.err("period")
     c1, c2 = st.columns(2)
-    budgeted = c1.text_input(ui.t("budget.budgeted"), value=amount_text(current.get("budgeted")),
-                             help=ui.t("budget.amount_help"), key=f"{prefix}_budgeted")
     with c1:
-        ui.field_error("budgeted")
-    spent = c2.text_input(ui.t("budget.spent"), value=amount_text(current.get("spent")),
-                          help=ui.t("budget.amount_help"), key=f"{prefix}_spent")
+        st.text_input(ui.t("budget.budgeted"), value=amount_text(current.get("budgeted")),
+                      help=ui.t("budget.amount_help"), key=fm.key("budgeted"))
+        fm.err("budgeted")
     with c2:
-        ui.field_error("spent")
-    return {"village_id": village_id, "category": category, "source": source, "period": period,
-            "budgeted": budgeted, "spent": spent}
+        st.text_input(ui.t("budget.spent"), value=amount_text(current.get("spent")),
+                      help=ui.t("budget.amount_help"), key=fm.key("spent"))
+        fm.err("spent")
+
+
+def line_values(x: dict) -> dict:
+    return {k: x[k] for k in ("village_id", "category", "source", "period", "budgeted", "spent")}
+
+
+def line_label(row: dict) -> str:
+    return (f"{level_label(row['village_id'])} · {row['category']} · "
+            f"{ui.t('funder.source_' + row['source'])} · {money(row['budgeted'])}")
 
 
 with st.expander(ui.t("budget.add")):
-    with st.form("budget_add"):
-        values = line_fields("add")
-        if st.form_submit_button(ui.t("budget.add_submit"), type="primary"):
-            if ui.write(lambda: budget.add_line(db, user, values), success=ui.t("budget.added")):
-                st.rerun()
+    fm = ui.Form("budget_add")
+    with fm:
+        line_fields(fm)
+        fm.submit(ui.t("budget.add_submit"),
+                  lambda x, _v: budget.add_line(db, user, line_values(x)),
+                  success=ui.t("budget.added"), type="primary")
 
+ui.flash("budget_lines")   # a line removed (its form went with it)
 if not df.empty:
     with st.expander(ui.t("budget.edit")):
         rows = {int(r.id): r._asdict() for r in df.itertuples()}
-        line_id = st.selectbox(
-            ui.t("budget.choose_line"), list(rows), key="budget_line",
-            format_func=lambda i: f"{level_label(rows[i]['village_id'])} · {rows[i]['category']} · "
-                                  f"{ui.t('funder.source_' + rows[i]['source'])} · {money(rows[i]['budgeted'])}")
+        line_id = st.selectbox(ui.t("budget.choose_line"), list(rows), key="budget_line",
+                               format_func=lambda i: line_label(rows[i]))
         row = rows[line_id]
-        with st.form(f"budget_edit_{line_id}_{row['version']}"):
-            values = line_fields(f"edit_{line_id}_{row['version']}", row)
-            if st.form_submit_button(ui.t("budget.save"), type="primary"):
-                if ui.write(lambda: budget.update_line(db, user, line_id, values, int(row["version"])),
-                            success=ui.t("budget.saved")) is not None:
-                    st.rerun()
-        sure = st.checkbox(ui.t("budget.delete_confirm"), key=f"budget_del_ok_{line_id}")
-        if st.button(ui.t("budget.delete"), disabled=not sure, key=f"budget_del_{line_id}"):
-            done = ui.write(lambda: budget.delete_line(db, user, line_id, int(row["version"])) or True,
-                            success=ui.t("budget.deleted"))
-            if done:
-                st.rerun()
+        fm = ui.Form("budget_line", record={"id": line_id, "version": int(row["version"])})
+        with fm:
+            line_fields(fm, row)
+            fm.submit(ui.t("budget.save"),
+                      lambda x, version: budget.update_line(db, user, line_id, line_values(x),
+                                                            version),
+                      success=ui.t("budget.saved"), type="primary")
+        ui.confirm_button(
+            ui.t("budget.delete"),
+            ui.t("budget.delete_q", line=ui.md(line_label(row)),
+                 spent=ui.md(money(row["spent"]))),
+            lambda: budget.delete_line(db, user, line_id, int(row["version"])),
+            key=f"budget_delete:{line_id}", confirm_label=ui.t("budget.delete_confirm"),
+            success=ui.t("budget.deleted"), flash="budget_lines")
 
 # --- texts for the funder ----------------------------------------------------------------------
 st.subheader(ui.t("budget.texts"))
@@ -141,13 +152,17 @@ if not texts.empty:
     vid = st.selectbox(ui.t("budget.texts_pilot"), list(by_vid), format_func=lambda v: by_vid[v]["village"],
                        key="budget_texts_pilot")
     cur = by_vid[vid]
-    with st.form(f"texts_{vid}_{cur['version']}"):
-        progress_text = st.text_area(ui.t("budget.progress_text"),
-                                     value=report.plain_text(cur["progress_text"]), height=140)
-        ui.field_error("progress_text")
-        lessons = st.text_area(ui.t("budget.lessons"), value=report.plain_text(cur["lessons"]), height=110)
-        ui.field_error("lessons")
-        if st.form_submit_button(ui.t("budget.texts_save"), type="primary"):
-            if ui.write(lambda: budget.save_texts(db, user, vid, progress_text, lessons, int(cur["version"])),
-                        success=ui.t("budget.texts_saved")) is not None:
-                st.rerun()
+    # Keyed by the pilot, with the version first shown: a second lead's save meanwhile is
+    # refused with a message, never dropped or silently overwritten.
+    fm = ui.Form("texts", scope=vid, record={"id": vid, "version": int(cur["version"])})
+    with fm:
+        st.text_area(ui.t("budget.progress_text"), value=report.plain_text(cur["progress_text"]),
+                     height=140, key=fm.key("progress_text"))
+        fm.err("progress_text")
+        st.text_area(ui.t("budget.lessons"), value=report.plain_text(cur["lessons"]), height=110,
+                     key=fm.key("lessons"))
+        fm.err("lessons")
+        fm.submit(ui.t("budget.texts_save"),
+                  lambda x, version: budget.save_texts(db, user, vid, x["progress_text"],
+                                                       x["lessons"], version),
+                  success=ui.t("budget.texts_saved"), type="primary")

@@ -29,9 +29,6 @@ st.query_params["village_id"] = str(village_id)
 may_write = can(user, "score_lines", village_id)
 ui.log_read(user, village_id, "notes")  # score narratives and evidence
 
-if flash := st.session_state.pop("mt_flash", None):
-    st.success(flash)
-
 
 def score_label(line):
     return lambda n: (ui.t("lines.not_scored") if n is None
@@ -43,40 +40,42 @@ def source_label(code):
 
 
 # --- a new scoring moment ------------------------------------------------------------------------
+def moment_entries(x: dict) -> dict:
+    return {line: {f: x[f"{line}.{f}"] for f in ("score", "note", "evidence", "source")}
+            for line in LINES}
+
+
 if not may_write:
     st.info(ui.t("lines.read_only"))
 else:
     st.subheader(ui.t("lines.new"))
     st.caption(ui.t("lines.intro"))
-    n = st.session_state.setdefault("mt_form_n", 0)
-    with st.form(f"mt_new_{village_id}_{n}"):
-        scored_on = st.date_input(ui.t("lines.date"), value=today, max_value=today,
-                                  format="DD-MM-YYYY", key=f"mt_date_{n}")
-        ui.field_error("scored_on")
-        ui.field_error("scores")
-        entries = {}
+    fm = ui.Form("moment", scope=village_id)
+    with fm:
+        st.date_input(ui.t("lines.date"), value=today, max_value=today, format="DD-MM-YYYY",
+                      key=fm.key("scored_on"))
+        fm.err("scored_on")
+        fm.err("scores")
         for line in LINES:
             st.markdown(f"**{ui.label('line', line)}**")
-            score = st.selectbox(ui.t("lines.score"), [None, *SCORES],
-                                 format_func=score_label(line), key=f"mt_{line}_score_{n}")
-            ui.field_error(f"{line}.score")
+            st.selectbox(ui.t("lines.score"), [None, *SCORES], format_func=score_label(line),
+                         key=fm.key(f"{line}.score"))
+            fm.err(f"{line}.score")
             c1, c2, c3 = st.columns([3, 2, 1])
-            note = c1.text_area(ui.t("lines.note"), key=f"mt_{line}_note_{n}", height=68)
-            evidence = c2.text_input(ui.t("lines.evidence"), key=f"mt_{line}_evidence_{n}")
-            source = c3.selectbox(ui.t("lines.source"), [None, *SOURCES],
-                                  format_func=source_label, key=f"mt_{line}_source_{n}")
-            for fld in ("note", "evidence", "source"):
-                ui.field_error(f"{line}.{fld}")
-            entries[line] = {"score": score, "note": note, "evidence": evidence,
-                             "source": source}
-        submitted = st.form_submit_button(ui.t("lines.save"), type="primary")
-    if submitted:
-        saved = ui.write(lambda: lines.add_moment(db, user, village_id, scored_on, entries,
-                                                  today, lang))
-        if saved is not None:
-            st.session_state["mt_form_n"] = n + 1
-            st.session_state["mt_flash"] = ui.t("lines.saved")
-            st.rerun()
+            with c1:
+                st.text_area(ui.t("lines.note"), key=fm.key(f"{line}.note"), height=68)
+                fm.err(f"{line}.note")
+            with c2:
+                st.text_input(ui.t("lines.evidence"), key=fm.key(f"{line}.evidence"))
+                fm.err(f"{line}.evidence")
+            with c3:
+                st.selectbox(ui.t("lines.source"), [None, *SOURCES], format_func=source_label,
+                             key=fm.key(f"{line}.source"))
+                fm.err(f"{line}.source")
+        fm.submit(ui.t("lines.save"),
+                  lambda x, _v: lines.add_moment(db, user, village_id, x["scored_on"],
+                                                 moment_entries(x), today, lang),
+                  success=ui.t("lines.saved"), type="primary")
 
 with st.expander(ui.t("lines.meaning")):
     for line in LINES:
@@ -86,6 +85,7 @@ with st.expander(ui.t("lines.meaning")):
 
 # --- earlier scores --------------------------------------------------------------------------------
 st.subheader(ui.t("lines.history"))
+ui.flash(f"scores:{village_id}")   # a score removed (its form went with it)
 hist = lines.history(db, user, village_id)
 if hist.empty:
     st.info(ui.t("lines.empty"))
@@ -121,44 +121,39 @@ record = lines.get(db, user, score_id)
 if record is None:
     st.info(ui.t("lines.err.missing"))
     st.stop()
-# The version the user first saw: a save based on it is refused if someone changed it since.
-seen = st.session_state.setdefault("mt_seen", {})
-loaded_version = seen.setdefault(score_id, record["version"])
 if may_write:
-    k = f"{score_id}_{loaded_version}"   # stable keys: the input survives a refused save
-    with st.form(f"mt_edit_{k}"):
-        e_date = st.date_input(ui.t("lines.date"), value=record["scored_on"], max_value=today,
-                               format="DD-MM-YYYY", key=f"mt_e_date_{k}")
-        ui.field_error("scored_on")
-        e_score = st.selectbox(ui.t("lines.score"), list(SCORES),
-                               index=list(SCORES).index(record["score"]),
-                               format_func=score_label(record["line"]), key=f"mt_e_score_{k}")
-        ui.field_error("score")
-        e_note = st.text_area(ui.t("lines.note"), value=record["note"] or "",
-                              key=f"mt_e_note_{k}")
-        ui.field_error("note")
-        e_evidence = st.text_input(ui.t("lines.evidence"), value=record["evidence"] or "",
-                                   key=f"mt_e_evidence_{k}")
+    # Keyed by the score, with the version first shown: a save based on it is refused when
+    # someone changed the score meanwhile (the input stays).
+    fm = ui.Form("score", scope=village_id, record=record)
+    with fm:
+        st.date_input(ui.t("lines.date"), value=record["scored_on"], max_value=today,
+                      format="DD-MM-YYYY", key=fm.key("scored_on"))
+        fm.err("scored_on")
+        st.selectbox(ui.t("lines.score"), list(SCORES), index=list(SCORES).index(record["score"]),
+                     format_func=score_label(record["line"]), key=fm.key("score"))
+        fm.err("score")
+        st.text_area(ui.t("lines.note"), value=record["note"] or "", key=fm.key("note"))
+        fm.err("note")
+        st.text_input(ui.t("lines.evidence"), value=record["evidence"] or "",
+                      key=fm.key("evidence"))
+        fm.err("evidence")
         srcs = [None, *SOURCES]
-        e_source = st.selectbox(ui.t("lines.source"), srcs,
-                                index=srcs.index(record["source"]) if record["source"] in srcs else 0,
-                                format_func=source_label, key=f"mt_e_source_{k}")
-        b1, b2 = st.columns(2)
-        save = b1.form_submit_button(ui.t("lines.correct_save"), type="primary")
-        remove = b2.form_submit_button(ui.t("lines.delete"))
-    if save:
-        values = {"scored_on": e_date, "score": e_score, "note": e_note,
-                  "evidence": e_evidence, "source": e_source}
-        if ui.write(lambda: lines.correct(db, user, score_id, values, loaded_version, today,
-                                          lang)) is not None:
-            seen.pop(score_id, None)
-            st.session_state["mt_flash"] = ui.t("lines.corrected")
-            st.rerun()
-    if remove:
-        if ui.write(lambda: lines.delete(db, user, score_id, loaded_version, lang) or True):
-            seen.pop(score_id, None)
-            st.session_state["mt_flash"] = ui.t("lines.deleted")
-            st.rerun()
+        st.selectbox(ui.t("lines.source"), srcs,
+                     index=srcs.index(record["source"]) if record["source"] in srcs else 0,
+                     format_func=source_label, key=fm.key("source"))
+        fm.err("source")
+        fm.submit(ui.t("lines.correct_save"),
+                  lambda x, version: lines.correct(
+                      db, user, score_id, {k: x[k] for k in lines.EDIT_FIELDS}, version, today,
+                      lang),
+                  success=ui.t("lines.corrected"), type="primary")
+    ui.confirm_button(
+        ui.t("lines.delete"),
+        ui.t("lines.delete_q", line=ui.label("line", record["line"]), score=record["score"],
+             date=ui.fmt_date(record["scored_on"])),
+        lambda: lines.delete(db, user, score_id, record["version"], lang),
+        key=f"score_delete:{score_id}", confirm_label=ui.t("lines.delete_confirm"),
+        success=ui.t("lines.deleted"), flash=f"scores:{village_id}")
 
 st.markdown(f"**{ui.t('lines.audit')}**")
 trail = lines.audit_trail(db, user, score_id)

@@ -15,43 +15,39 @@ t = ui.t
 lang = ui.lang()
 
 
-def saved(action, key: str):
-    msg = t(key)
-    result = ui.write(action, success=msg)
-    if result is not None:
-        st.session_state["start_flash"] = msg
-        st.rerun()
-    return result
-
-
 st.title(t("start.title"))
 st.caption(t("start.intro"))
-if flash := st.session_state.pop("start_flash", None):
-    st.success(flash)
 
 # --- a new start meeting ---------------------------------------------------------------------------
 muns = steps.municipalities(db, user)
 meetings = steps.start_meetings(db, user)
+
+
+def create_meeting(x: dict) -> None:
+    new_id = steps.add_start_meeting(
+        db, user, x["municipality"], x["date"],
+        None if x["present"] is None else int(x["present"]), int(x["seats"]), x["note"], today)
+    st.session_state["start_meeting"] = new_id   # open the meeting just made
+
+
 with st.expander(t("start.new_meeting"), expanded=meetings.empty):
-    with st.form("new_meeting"):
-        mun = st.selectbox(t("start.municipality"), list(muns.name), index=None,
-                           accept_new_options=True, placeholder=t("start.municipality_placeholder"),
-                           key="new_mun")
-        m_date = st.date_input(t("start.date"), value=today, format="DD-MM-YYYY", key="new_date")
-        present = st.number_input(t("start.residents"), min_value=0, step=1, value=None,
-                                  key="new_present")
-        seats = st.number_input(t("start.seats"), min_value=1, step=1, value=1,
-                                help=t("start.seats_help"), key="new_seats")
-        note = st.text_area(t("start.note"), key="new_note")
-        ok = st.form_submit_button(t("start.create"), key="new_meeting_submit", type="primary")
-    if ok:
-        new_id = ui.write(lambda: steps.add_start_meeting(
-            db, user, mun, m_date, None if present is None else int(present), int(seats), note,
-            today), success=t("start.created"))
-        if new_id is not None:
-            st.session_state["start_meeting"] = new_id
-            st.session_state["start_flash"] = t("start.created")
-            st.rerun()
+    fm = ui.Form("start_meeting")
+    with fm:
+        st.selectbox(t("start.municipality"), list(muns.name), index=None,
+                     accept_new_options=True, placeholder=t("start.municipality_placeholder"),
+                     key=fm.key("municipality"))
+        fm.err("municipality")
+        st.date_input(t("start.date"), value=today, format="DD-MM-YYYY", key=fm.key("date"))
+        fm.err("meeting_date")
+        st.number_input(t("start.residents"), min_value=0, step=1, value=None,
+                        key=fm.key("present"))
+        fm.err("residents_present")
+        st.number_input(t("start.seats"), min_value=1, step=1, value=1,
+                        help=t("start.seats_help"), key=fm.key("seats"))
+        fm.err("seats")
+        st.text_area(t("start.note"), key=fm.key("note"))
+        fm.submit(t("start.create"), lambda x, _v: create_meeting(x), success=t("start.created"),
+                  type="primary")
 
 if meetings.empty:
     st.info(t("start.none"))
@@ -84,16 +80,17 @@ else:
         "village": t("start.village"), "pitch_note": t("start.pitch_note")}),
         hide_index=True, width="stretch")
 
-with st.form("pitch", clear_on_submit=False):
+fm = ui.Form("pitch", scope=meeting_id)
+with fm:
     st.markdown(f"**{t('start.pitch_add')}**")
     known = steps.municipality_villages(db, user, meeting["municipality_id"])
-    village = st.selectbox(t("start.village"), known, index=None, accept_new_options=True,
-                           placeholder=t("start.village_placeholder"), key="pitch_village")
-    pitch_note = st.text_area(t("start.pitch_note"), help=t("start.pitch_note_help"),
-                              key="pitch_note")
-    ok = st.form_submit_button(t("start.pitch_save"), key="pitch_submit")
-if ok:
-    saved(lambda: steps.add_pitch(db, user, meeting_id, village, pitch_note), "start.pitch_saved")
+    st.selectbox(t("start.village"), known, index=None, accept_new_options=True,
+                 placeholder=t("start.village_placeholder"), key=fm.key("village"))
+    fm.err("village")
+    st.text_area(t("start.pitch_note"), help=t("start.pitch_note_help"), key=fm.key("note"))
+    fm.submit(t("start.pitch_save"),
+              lambda x, _v: steps.add_pitch(db, user, meeting_id, x["village"], x["note"]),
+              success=t("start.pitch_saved"))
 
 if pit.empty:
     st.stop()
@@ -101,20 +98,26 @@ if pit.empty:
 st.markdown(f"#### {t('start.vote')}")
 st.caption(t("round.start_hint"))
 st.page_link("pages/stemronde.py", label=t("round.to_round"))
-with st.form("votes"):
-    counts = {}
+# The votes belong to the meeting: keyed by it, with the version first shown.
+fm = ui.Form("votes", scope=meeting_id, record=meeting)
+with fm:
     cols = st.columns(min(4, len(pit)))
     for k, r in enumerate(pit.itertuples()):
-        counts[int(r.id)] = cols[k % len(cols)].number_input(
-            r.village, min_value=0, step=1, key=f"votes_{r.id}",
-            value=None if pd.isna(r.votes) else int(r.votes))
-    n_seats = st.number_input(t("start.seats"), min_value=1, step=1,
-                              value=int(meeting["seats"] or 1), key="vote_seats")
-    ok = st.form_submit_button(t("start.vote_save"), key="votes_submit", type="primary")
-if ok:
-    saved(lambda: steps.record_votes(
-        db, user, meeting_id, {k: None if v is None else int(v) for k, v in counts.items()},
-        int(n_seats), meeting["version"]), "start.vote_saved")
+        with cols[k % len(cols)]:
+            st.number_input(r.village, min_value=0, step=1, key=fm.key(f"votes_{r.id}"),
+                            value=None if pd.isna(r.votes) else int(r.votes))
+            fm.err(f"votes_{r.id}")
+    st.number_input(t("start.seats"), min_value=1, step=1, value=int(meeting["seats"] or 1),
+                    key=fm.key("seats"))
+    fm.err("seats")
+    fm.err("votes")
+    pitch_ids = [int(i) for i in pit.id]
+    fm.submit(t("start.vote_save"),
+              lambda x, version: steps.record_votes(
+                  db, user, meeting_id,
+                  {i: None if x[f"votes_{i}"] is None else int(x[f"votes_{i}"]) for i in pitch_ids},
+                  int(x["seats"] or 1), version),
+              success=t("start.vote_saved"), type="primary")
 
 res = steps.vote_result(db, user, meeting_id)
 if res is not None:
@@ -129,16 +132,21 @@ if res is not None:
             st.info(t("start.unvoted", villages=", ".join(sorted(names[v] for v in res.unvoted)),
                       n=res.open_seats))
             options, pick_label = sorted(res.unvoted), t("start.unvoted_pick", n=res.open_seats)
-        with st.form("tie"):
-            pick = st.multiselect(pick_label, options, format_func=names.get, key="tie_pick")
-            why = st.text_area(t("start.tie_reason"), key="tie_reason")
-            ok = st.form_submit_button(t("start.tie_save"), key="tie_submit", type="primary")
-        if ok:
-            saved(lambda: steps.decide_tie(db, user, meeting_id, list(pick), why,
-                                           meeting["version"]), "start.tie_saved")
-    elif meeting["tie_decision"]:
-        st.info(t("start.tie_decided"))
-        st.text(f"{meeting['tie_decision']}: {meeting['tie_reason']}")
+        fm = ui.Form("tie", scope=meeting_id, record=meeting)
+        with fm:
+            st.multiselect(pick_label, options, format_func=names.get, key=fm.key("pick"))
+            fm.err("tie")
+            st.text_area(t("start.tie_reason"), key=fm.key("reason"))
+            fm.err("tie_reason")
+            fm.submit(t("start.tie_save"),
+                      lambda x, version: steps.decide_tie(db, user, meeting_id, list(x["pick"]),
+                                                          x["reason"], version),
+                      success=t("start.tie_saved"), type="primary")
+    else:
+        ui.form_message("tie", scope=meeting_id)   # the decision just made
+        if meeting["tie_decision"]:
+            st.info(t("start.tie_decided"))
+            st.text(f"{meeting['tie_decision']}: {meeting['tie_reason']}")
     chosen = pit[pit.chosen]
     if not chosen.empty:
         st.success(t("start.chosen", villages=", ".join(chosen.village)))

@@ -201,6 +201,7 @@ class Server:
     def __init__(self, db_file: Path, port: int, env: dict[str, str] | None = None):
         self.url = f"http://127.0.0.1:{port}"
         self.port = port
+        self.db_file = db_file   # read it after stop() (DuckDB: one process at a time)
         env = {**os.environ, "DORP_DB": str(db_file), "DORP_TODAY": AS_OF.isoformat(),
                **(env or {})}
         self.proc = subprocess.Popen(

@@ -254,6 +254,20 @@ FUNCTIONS = {
         db, u, c["meeting"], "Actie", "Dorpsraad", None), "YAN"),
     "steps.set_action_done": (lambda db, u, c: steps.set_action_done(
         db, u, c["action"], True, None), "YAN"),
+    "steps.meeting_actions": (lambda db, u, c: steps.meeting_actions(db, u, c["meeting"]),
+                              "YAN"),
+    # correcting and removing: a steering member only what they recorded themselves (the
+    # demo's meetings and actions are not theirs; tests/test_forms.py tries their own)
+    "steps.update_meeting": (lambda db, u, c: steps.update_meeting(
+        db, u, c["meeting"], D, 3, 3, "Besluit", None,
+        _version(db, "steering_meetings", c["meeting"]), TODAY, confirmed=True), "YNN"),
+    "steps.delete_meeting": (lambda db, u, c: steps.delete_meeting(
+        db, u, c["meeting"], _version(db, "steering_meetings", c["meeting"])), "YNN"),
+    "steps.update_action": (lambda db, u, c: steps.update_action(
+        db, u, c["action"], "Actie", "Iemand", None, _version(db, "actions", c["action"])),
+        "YNN"),
+    "steps.delete_action": (lambda db, u, c: steps.delete_action(
+        db, u, c["action"], _version(db, "actions", c["action"])), "YNN"),
     "lines.add_moment": (lambda db, u, c: lines.add_moment(
         db, u, c["vid"], D - timedelta(days=hash(u.username) % 50),
         {"broad_support": {"score": 3}}, TODAY), "YAN"),

@@ -60,3 +60,13 @@ def test_every_page_guards_itself_first():
                 and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
         assert "ui.guard" in ast.unparse(body[0]), f"{p.name}: first statement is not ui.guard"
 
+
+
+def test_pages_build_forms_only_with_ui_form():
+    """Every edit or add form is a ui.Form (keys per record, the version shown, messages in
+    place: docs/ARCHITECTURE.md "Forms"); a page never builds a bare st.form."""
+    pages = list((ROOT / "pages").rglob("*.py"))
+    assert len(pages) > 10
+    for p in pages:
+        text = p.read_text(encoding="utf-8")
+        assert "st.form(" not in text and "form_submit_button" not in text, p

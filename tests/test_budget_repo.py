@@ -11,7 +11,7 @@ from dorp.access import AccessDenied
 from dorp.db import StaleVersion
 from dorp.errors import Invalid
 from dorp.repo import budget, funder
-from tests.conftest import AS_OF, FUNDER, LEAD, STEERING, user_of
+from tests.conftest import AS_OF, FUNDER, LEAD, STEERING, form_widget, user_of
 
 pytestmark = pytest.mark.both_stores
 
@@ -100,28 +100,32 @@ def test_budget_page_adds_a_line_and_saves_texts(app_as, demo_db):
     assert not at.exception
     assert at.title[0].value == "Begroting en teksten voor de financier"
     n = demo_db.scalar("SELECT count(*) FROM budget")
-    at.text_input(key="add_category").input("Vervoer op maat")
-    at.selectbox(key="add_source").select("municipality")
-    at.text_input(key="add_budgeted").input("7.500")
-    at.text_input(key="add_spent").input("1250,75")
+    form_widget(at, "text_input", "budget_add", "category").input("Vervoer op maat")
+    form_widget(at, "selectbox", "budget_add", "source").select("municipality")
+    form_widget(at, "text_input", "budget_add", "budgeted").input("7.500")
+    form_widget(at, "text_input", "budget_add", "spent").input("1250,75")
     at.button[[b.label for b in at.button].index("Regel toevoegen")].click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert demo_db.scalar("SELECT count(*) FROM budget") == n + 1
     row = demo_db.one("SELECT village_id, budgeted, spent FROM budget WHERE category = 'Vervoer op maat'")
     assert row["village_id"] is None and float(row["budgeted"]) == 7500 and float(row["spent"]) == 1250.75
+    assert "Begrotingsregel toegevoegd." in [s.value for s in at.success]
+    assert form_widget(at, "text_input", "budget_add", "category").value == ""   # empty again
 
     # A refused amount keeps the form and says why, in Dutch.
-    at.text_input(key="add_category").input("Fout")
-    at.text_input(key="add_budgeted").input("-3")
+    form_widget(at, "text_input", "budget_add", "category").input("Fout")
+    form_widget(at, "text_input", "budget_add", "budgeted").input("-3")
     at.button[[b.label for b in at.button].index("Regel toevoegen")].click().run()
     assert any("negatief" in e.value for e in at.error)
     assert demo_db.scalar("SELECT count(*) FROM budget") == n + 1
+    assert form_widget(at, "text_input", "budget_add", "budgeted").value == "-3"   # kept
 
-    # The funder's texts of the first pilot (Beesd).
-    areas = at.text_area
-    areas[0].input("Startbijeenkomst gehouden; de gemeente denkt mee.")
+    # The funder's texts of the first pilot (Beesd); the refused line above keeps its message.
+    form_widget(at, "text_area", "texts", "progress_text").input("Startbijeenkomst gehouden; de gemeente denkt mee.")
     at.button[[b.label for b in at.button].index("Teksten opslaan")].click().run()
-    assert not at.exception and not at.error
+    assert not at.exception
+    assert "Teksten voor de financier opgeslagen." in [s.value for s in at.success]
+    assert [e.value for e in at.error if "negatief" not in e.value and "verbeter" not in e.value] == []
     assert demo_db.scalar("SELECT progress_text FROM pilots p JOIN villages v ON v.id = p.village_id"
                           " WHERE v.name = 'Beesd'") == "Startbijeenkomst gehouden; de gemeente denkt mee."
 

@@ -8,7 +8,7 @@ import pytest
 from dorp.access import SYSTEM
 from dorp.db import open_db
 from dorp.repo import lines
-from tests.conftest import AS_OF, LEAD, STEERING, chart_data, user_of
+from tests.conftest import AS_OF, LEAD, STEERING, chart_data, form_widget, user_of
 
 
 def specs(at):
@@ -154,8 +154,8 @@ def test_no_cached_view_is_stale_after_a_save(app_as, demo_db):
     assert "Nog geen metingen van de vijf lijnen" in texts(dd)
     mt = app_as(LEAD, page="pages/metingen.py")
     mt.selectbox(key="mt_village").set_value(v).run()
-    mt.selectbox(key="mt_target_group_score_0").set_value(4)
-    mt.button[0].click().run()
+    form_widget(mt, "selectbox", "moment", "target_group.score").set_value(4)
+    form_widget(mt, "button", "moment").click().run()
     assert not mt.exception and "Meting opgeslagen." in [s.value for s in mt.success]
     ov.run()
     heat = chart_data(ov.get("vega_lite_chart")[2])

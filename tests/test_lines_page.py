@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from dorp.access import SYSTEM
 from dorp.repo import lines
-from tests.conftest import AS_OF, LEAD, STEERING, user_of
+from tests.conftest import AS_OF, LEAD, STEERING, form_widget, user_of
 
 
 def vid(db, name):
@@ -22,22 +22,22 @@ def open_for(app_as, db, village, who=LEAD):
 
 def test_score_choices_carry_the_written_meaning_of_each_level(app_as, demo_db):
     at = open_for(app_as, demo_db, "Doornspijk")
-    box = at.selectbox(key="mt_broad_support_score_0")
+    box = form_widget(at, "selectbox", "moment", "broad_support.score")
     assert box.options[0] == "— niet gescoord —"
     assert box.options[3].startswith("3 – Bewoners worden op meer manieren bereikt")
-    assert at.selectbox(key="mt_safeguarding_score_0").options[5].startswith("5 – Een solide basis")
+    assert form_widget(at, "selectbox", "moment", "safeguarding.score").options[5].startswith("5 – Een solide basis")
     assert len(at.number_input) == 0             # never a typed number
     assert "Nog geen metingen voor dit dorp" in " ".join(i.value for i in at.info)
 
 
 def test_a_moment_is_saved_from_the_form(app_as, demo_db):
     at = open_for(app_as, demo_db, "Doornspijk")
-    at.selectbox(key="mt_broad_support_score_0").set_value(4)
-    at.text_area(key="mt_broad_support_note_0").input("Drukke bewonersavond")
-    at.text_input(key="mt_broad_support_evidence_0").input("https://example.nl/verslag")
-    at.selectbox(key="mt_broad_support_source_0").set_value("residents")
-    at.selectbox(key="mt_informal_formal_score_0").set_value(2)
-    at.button[0].click().run()
+    form_widget(at, "selectbox", "moment", "broad_support.score").set_value(4)
+    form_widget(at, "text_area", "moment", "broad_support.note").input("Drukke bewonersavond")
+    form_widget(at, "text_input", "moment", "broad_support.evidence").input("https://example.nl/verslag")
+    form_widget(at, "selectbox", "moment", "broad_support.source").set_value("residents")
+    form_widget(at, "selectbox", "moment", "informal_formal.score").set_value(2)
+    form_widget(at, "button", "moment").click().run()
     assert not at.exception
     rows = demo_db.rows("SELECT line, score, note, evidence, source, scored_on FROM line_scores"
                         " WHERE village_id = ? ORDER BY line", [vid(demo_db, "Doornspijk")])
@@ -50,7 +50,7 @@ def test_a_moment_is_saved_from_the_form(app_as, demo_db):
 
 def test_an_empty_moment_is_refused_and_nothing_saved(app_as, demo_db):
     at = open_for(app_as, demo_db, "Doornspijk")
-    at.button[0].click().run()
+    form_widget(at, "button", "moment").click().run()
     assert any("minstens één lijn" in e.value for e in at.error)
     assert demo_db.scalar("SELECT count(*) FROM line_scores WHERE village_id = ?",
                           [vid(demo_db, "Doornspijk")]) == 0
@@ -61,7 +61,7 @@ def test_a_score_is_corrected_with_version_and_audit_trail(app_as, demo_db):
     [sid] = lines.add_moment(demo_db, SYSTEM, v, AS_OF - timedelta(days=5),
                              {"village_strength": {"score": 2}}, AS_OF)
     at = open_for(app_as, demo_db, "Doornspijk")
-    at.selectbox(key=f"mt_e_score_{sid}_1").set_value(3)
+    form_widget(at, "selectbox", "score", "score").set_value(3)
     [save] = [b for b in at.button if b.label == "Verbetering opslaan"]
     save.click().run()
     assert not at.exception
@@ -77,7 +77,7 @@ def test_a_stale_correction_is_refused(app_as, demo_db):
     [sid] = lines.add_moment(demo_db, SYSTEM, v, AS_OF, {"village_strength": {"score": 2}}, AS_OF)
     at = open_for(app_as, demo_db, "Doornspijk")
     lines.correct(demo_db, SYSTEM, sid, {"score": 5}, 1, AS_OF)     # someone else, meanwhile
-    at.selectbox(key=f"mt_e_score_{sid}_1").set_value(3)
+    form_widget(at, "selectbox", "score", "score").set_value(3)
     [b for b in at.button if b.label == "Verbetering opslaan"][0].click().run()
     assert any("intussen gewijzigd" in w.value for w in at.warning)
     assert lines.get(demo_db, SYSTEM, sid)["score"] == 5

@@ -192,36 +192,43 @@ def test_english_pilot_page_has_no_missing_labels(app_as, demo_db):
 def test_start_meeting_pitches_vote_tie_and_new_pilot(app_as, demo_db):
     at = app_as(LEAD, page=START)
     assert not at.exception and at.title[0].value == "Startbijeenkomst"
-    at.selectbox(key="new_mun").set_value("Bronckhorst")
-    at.date_input(key="new_date").set_value(AS_OF + timedelta(days=2))
-    click(at, "new_meeting_submit")
+    form_widget(at, "selectbox", "start_meeting", "municipality").set_value("Bronckhorst")
+    form_widget(at, "date_input", "start_meeting", "date").set_value(AS_OF + timedelta(days=2))
+    submit(at, "start_meeting")
     assert any("toekomst" in e for e in texts(at.error))
-    at.date_input(key="new_date").set_value(AS_OF - timedelta(days=1))
-    at.number_input(key="new_present").set_value(42)
-    click(at, "new_meeting_submit")
+    # refused: the input is still there
+    assert form_widget(at, "selectbox", "start_meeting", "municipality").value == "Bronckhorst"
+    form_widget(at, "date_input", "start_meeting", "date").set_value(AS_OF - timedelta(days=1))
+    form_widget(at, "number_input", "start_meeting", "present").set_value(42)
+    submit(at, "start_meeting")
     assert "Startbijeenkomst vastgelegd." in texts(at.success)
+    # saved: the form is empty again, and the new meeting is the one shown
+    assert form_widget(at, "selectbox", "start_meeting", "municipality").value is None
+    assert at.subheader[0].value.startswith("Bronckhorst")
     for village in ("Toldijk", "Zelhem"):
-        box = at.selectbox(key="pitch_village")
+        box = form_widget(at, "selectbox", "pitch", "village")
         if village not in box.options:
             # a new village typed into the box (accept_new_options): the browser sends the string
             box.options.append(village)
         box.set_value(village)
-        at.text_area(key="pitch_note").input(f"{village} wil samen zorgen")
-        click(at, "pitch_submit")
+        form_widget(at, "text_area", "pitch", "note").input(f"{village} wil samen zorgen")
+        submit(at, "pitch")
+        assert form_widget(at, "text_area", "pitch", "note").value == ""
     assert vid(demo_db, "Toldijk") is not None          # a new village was created
-    nums = [n for n in at.number_input if n.key.startswith("votes_")]
+    nums = [n for n in at.number_input if n.key.startswith("form:votes:") and ":votes_" in n.key]
     assert len(nums) == 2
     for n in nums:
         n.set_value(17)
-    click(at, "votes_submit")
+    submit(at, "votes")
     assert any("Gelijke stand" in w for w in texts(at.warning))
     assert at.get("vega_lite_chart")
-    click(at, "tie_submit")                             # nothing chosen, no reason
+    submit(at, "tie")                                   # nothing chosen, no reason
     assert any("Kies precies 1 dorp" in e for e in texts(at.error))
-    at.multiselect(key="tie_pick").set_value([vid(demo_db, "Toldijk")])
-    at.text_area(key="tie_reason").input("Loting door de notaris in de zaal")
-    click(at, "tie_submit")
+    form_widget(at, "multiselect", "tie", "pick").set_value([vid(demo_db, "Toldijk")])
+    form_widget(at, "text_area", "tie", "reason").input("Loting door de notaris in de zaal")
+    submit(at, "tie")
     assert any("Gekozen: Toldijk" in s for s in texts(at.success))
+    assert "Beslissing vastgelegd." in texts(at.success)
     lead = user_of(demo_db, LEAD)
     rec = moves.pilot_record(demo_db, lead, vid(demo_db, "Toldijk"))
     assert rec["step"] == 1 and rec["status"] == "active"

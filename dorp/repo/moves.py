@@ -8,7 +8,7 @@ import pandas as pd
 
 from dorp import moves, rules
 from dorp.access import User, require
-from dorp.db import Db
+from dorp.db import Db, StaleVersion
 from dorp.errors import Invalid
 from dorp.repo import pilots
 
@@ -42,6 +42,12 @@ def move(db: Db, user: User, village_id: int, action: str, reason: str | None,
     rec = pilot_record(db, user, village_id)
     if f is None or rec is None:
         raise Invalid({"village": "Dit dorp heeft (nog) geen pilot."})
+    if expected_version is not None and rec["version"] != expected_version:
+        # moved (or its texts changed) since the form showed it: say so before judging the
+        # move against a state the user has not seen
+        who = db.one("SELECT updated_by, updated_at FROM pilots WHERE id = ?", [rec["id"]])
+        raise StaleVersion("pilots", rec["id"], who["updated_by"], who["updated_at"],
+                           rec["version"])
     m = moves.plan(f, action, reason, override)
     with db.tx(user.username) as tx:
         tx.update("pilots", rec["id"], {"step": m.to_step, "status": m.to_status},

@@ -80,7 +80,7 @@ def read_log(db: Db, user: User, limit: int = 2000) -> pd.DataFrame:
 def _text_columns(db: Db) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for table, column in db.store.text_columns():
-        if table in PERSON_TABLES and column != "updated_by":
+        if table in PERSON_TABLES and column not in ("updated_by", "created_by"):
             out.setdefault(table, []).append(column)
     return out
 
@@ -197,7 +197,7 @@ def erase_person(db: Db, user: User, name: str, confirm: str) -> int:
             for rec in records:
                 values = {c: _replace(rec[c], name, ERASED) for c in rec
                           if isinstance(rec[c], str) and _replace(rec[c], name, ERASED) != rec[c]
-                          and c not in ("updated_by",)}
+                          and c not in ("updated_by", "created_by")}
                 if table == "steering_members" and rec.get("email"):
                     values["email"] = None
                 if not values:

@@ -3,7 +3,8 @@
 Every function takes the current `User` and enforces dorp.access itself:
 - the lead ("edit_village") records everything;
 - a steering member may read their own village and add meetings, satisfaction and actions
-  ("add_meeting") for it, nothing else;
+  ("add_meeting") for it, and correct or remove the meetings and actions they recorded
+  themselves (dorp.access.can_change), nothing else;
 - moves between steps live in dorp/repo/moves.py ("move_step", lead only).
 Writes validate first (Invalid with Dutch messages per field), then write in one transaction.
 """
@@ -15,7 +16,7 @@ from datetime import date
 import pandas as pd
 
 from dorp import i18n, vote
-from dorp.access import AccessDenied, User, require
+from dorp.access import AccessDenied, User, can_change, require, require_change
 from dorp.db import Db, StaleVersion, Tx
 from dorp.errors import Invalid, NeedsConfirm
 from dorp.method import (CONSENT_PARTIES, INVESTMENT_KINDS, MEMBER_PARTIES, MODES,
@@ -247,8 +248,11 @@ def record_votes(db: Db, user: User, meeting_id: int, votes: dict[int, int | Non
     if not isinstance(seats, int) or seats < 1:
         p["seats"] = "Er moet minstens één dorp kunnen starten."
     _raise(p)
+    _shown(meeting, "start_meetings", meeting_id, expected_version)
     by_village = {r["village_id"]: votes[r["id"]] for r in rows}
     res = vote.result(by_village, seats)
+    if seats == meeting["seats"] and all(r["votes"] == votes[r["id"]] for r in rows):
+        return res   # saved unchanged: nothing to write (a decided tie stays decided)
     with db.tx(user.username) as tx:
         tx.update("start_meetings", meeting_id, {"seats": seats, "tie_decision": None,
                                                  "tie_reason": None}, expected_version)
@@ -258,6 +262,14 @@ def record_votes(db: Db, user: User, meeting_id: int, votes: dict[int, int | Non
                           village_id=r["village_id"])
         _choose(tx, db, user, meeting, rows, set(res.chosen))
     return res
+
+
+def _shown(record: dict, table: str, record_id: int, expected_version: int | None) -> None:
+    """Changed since the form showed it (someone else decided or voted meanwhile): refused
+    before anything else is judged, so the user learns who changed it."""
+    if expected_version is not None and record["version"] != expected_version:
+        raise StaleVersion(table, record_id, record.get("updated_by"), record.get("updated_at"),
+                           record["version"])
 
 
 def vote_result(db: Db, user: User, meeting_id: int) -> vote.VoteResult | None:
@@ -276,6 +288,9 @@ def decide_tie(db: Db, user: User, meeting_id: int, village_ids: list[int], reas
     those start anyway (never automatically: vote.result)."""
     require(user, "edit_village")
     meeting = start_meeting(db, user, meeting_id)
+    if meeting is None:
+        raise Invalid({"meeting": "Deze startbijeenkomst bestaat niet (meer)."})
+    _shown(meeting, "start_meetings", meeting_id, expected_version)
     res = vote_result(db, user, meeting_id)
     p: dict[str, str] = {}
     if res is None or not res.may_decide:
@@ -501,7 +516,7 @@ def end_member(db: Db, user: User, member_id: int, until_date: date,
 def meetings(db: Db, user: User, village_id: int) -> pd.DataFrame:
     require(user, "view_village", village_id)
     return _df(db, "SELECT id, held_on, municipality_satisfaction, community_satisfaction,"
-                   " decisions, notes, version, updated_by FROM steering_meetings"
+                   " decisions, notes, version, updated_by, created_by FROM steering_meetings"
                    " WHERE village_id = ? ORDER BY held_on, id", [village_id])
 
 
@@ -521,22 +536,108 @@ def add_meeting(db: Db, user: User, village_id: int, held_on: date,
     _score(p, "community_satisfaction", community_satisfaction,
            "de tevredenheid van de dorpsgemeenschap")
     _raise(p)
-    if not confirmed and db.scalar("SELECT count(*) FROM steering_meetings"
-                                   " WHERE village_id = ? AND held_on = ?", [village_id, held_on]):
-        raise NeedsConfirm(i18n.t("steps.meeting_same_date", i18n.DEFAULT_LANG,
-                                  date=i18n.fmt_date(held_on, i18n.DEFAULT_LANG)))
+    _same_date(db, village_id, held_on, None, confirmed)
     with db.tx(user.username) as tx:
         return tx.insert("steering_meetings", {
             "village_id": village_id, "held_on": held_on,
             "municipality_satisfaction": municipality_satisfaction,
             "community_satisfaction": community_satisfaction, "decisions": _text(decisions),
-            "notes": _text(notes)}, village_id=village_id)
+            "notes": _text(notes), "created_by": user.username}, village_id=village_id)
+
+
+def _same_date(db: Db, village_id: int, held_on: date, meeting_id: int | None,
+               confirmed: bool) -> None:
+    """Another meeting of the village on this date: usually the same one saved twice."""
+    if not confirmed and db.scalar(
+            "SELECT count(*) FROM steering_meetings WHERE village_id = ? AND held_on = ?"
+            " AND id <> ?", [village_id, held_on, -1 if meeting_id is None else meeting_id]):
+        raise NeedsConfirm(i18n.t("steps.meeting_same_date", i18n.DEFAULT_LANG,
+                                  date=i18n.fmt_date(held_on, i18n.DEFAULT_LANG)))
+
+
+def _own(db: Db, user: User, table: str, record_id: int) -> dict:
+    """A meeting or action that `user` may change (a lead any, a steering member their own
+    in their own village: dorp.access.can_change); its village, creator and version."""
+    assert table in {"steering_meetings", "actions"}
+    r = db.one(f"SELECT village_id, created_by, version, updated_by, updated_at FROM {table}"
+               " WHERE id = ?", [record_id])
+    if r is None:
+        raise Invalid({"record": "Dit gegeven bestaat niet (meer); laad de pagina opnieuw."})
+    require_change(user, "add_meeting", r["village_id"], r["created_by"])
+    return r
+
+
+def update_meeting(db: Db, user: User, meeting_id: int, held_on: date,
+                   municipality_satisfaction: int | None, community_satisfaction: int | None,
+                   decisions: str | None, notes: str | None, expected_version: int | None,
+                   today: date, confirmed: bool = False) -> int:
+    """Correct a steering meeting (a lead any; a steering member one they recorded). The
+    version shown is required: a change made meanwhile is refused, never overwritten."""
+    r = _own(db, user, "steering_meetings", meeting_id)
+    p: dict[str, str] = {}
+    _need_date(p, "held_on", held_on, today, "de datum van de vergadering")
+    _score(p, "municipality_satisfaction", municipality_satisfaction, "de tevredenheid van de gemeente")
+    _score(p, "community_satisfaction", community_satisfaction,
+           "de tevredenheid van de dorpsgemeenschap")
+    first_action = db.scalar("SELECT min(due_on) FROM actions WHERE meeting_id = ?", [meeting_id])
+    if not p and first_action is not None and held_on > first_action:
+        p["held_on"] = (f"Een actie van deze vergadering heeft als deadline "
+                        f"{first_action:%d-%m-%Y}; de vergadering kan niet later liggen.")
+    _raise(p)
+    current = db.scalar("SELECT held_on FROM steering_meetings WHERE id = ?", [meeting_id])
+    if held_on != current:
+        _same_date(db, r["village_id"], held_on, meeting_id, confirmed)
+    _need_version(r, "steering_meetings", meeting_id, expected_version)
+    with db.tx(user.username) as tx:
+        return tx.update("steering_meetings", meeting_id, {
+            "held_on": held_on, "municipality_satisfaction": municipality_satisfaction,
+            "community_satisfaction": community_satisfaction, "decisions": _text(decisions),
+            "notes": _text(notes)}, expected_version, village_id=r["village_id"])
+
+
+def meeting_actions(db: Db, user: User, meeting_id: int) -> pd.DataFrame:
+    """The actions agreed at one meeting (what goes with it when it is removed)."""
+    village_id = _village_of(db, "steering_meetings", meeting_id)
+    require(user, "view_village", village_id)
+    return _df(db, "SELECT id, description, who, due_on, done, version, created_by FROM actions"
+                   " WHERE meeting_id = ? ORDER BY id", [meeting_id])
+
+
+def delete_meeting(db: Db, user: User, meeting_id: int, expected_version: int | None,
+                   action_ids: list[int] | None = None) -> None:
+    """Remove a steering meeting and the actions agreed at it (each delete audited with the
+    record as it was). `action_ids`: the actions the user was told would go; when others
+    were added or removed meanwhile nothing is removed. A steering member removes only a
+    meeting they recorded, and only when its actions are theirs too."""
+    r = _own(db, user, "steering_meetings", meeting_id)
+    _need_version(r, "steering_meetings", meeting_id, expected_version)
+    acts = db.rows("SELECT id, created_by, version FROM actions WHERE meeting_id = ? ORDER BY id",
+                   [meeting_id])
+    if action_ids is not None and sorted(action_ids) != [a["id"] for a in acts]:
+        raise Invalid({"record": "Bij deze vergadering zijn intussen acties bijgekomen of "
+                                 "weggehaald. Bekijk ze en verwijder opnieuw."})
+    others = [a for a in acts if not can_change(user, "add_meeting", r["village_id"],
+                                                a["created_by"])]
+    if others:
+        raise Invalid({"record": f"Bij deze vergadering horen {len(others)} actie(s) die een "
+                                 "ander vastlegde; alleen de programmaleider kan haar "
+                                 "verwijderen."})
+    with db.tx(user.username) as tx:
+        for a in acts:
+            tx.delete("actions", a["id"], a["version"], village_id=r["village_id"])
+        tx.delete("steering_meetings", meeting_id, expected_version, village_id=r["village_id"])
+
+
+def _need_version(r: dict, table: str, record_id: int, expected_version: int | None) -> None:
+    """A correction or removal from a form carries the version it was shown with."""
+    if expected_version is None or int(expected_version) != r["version"]:
+        raise StaleVersion(table, record_id, r["updated_by"], r["updated_at"], r["version"])
 
 
 def actions(db: Db, user: User, village_id: int) -> pd.DataFrame:
     require(user, "view_village", village_id)
     return _df(db, """SELECT a.id, a.meeting_id, sm.held_on, a.description, a.who, a.due_on,
-                             a.done, a.version
+                             a.done, a.version, a.created_by
                       FROM actions a JOIN steering_meetings sm ON sm.id = a.meeting_id
                       WHERE a.village_id = ? ORDER BY a.done, a.due_on NULLS LAST, a.id""",
                [village_id])
@@ -558,7 +659,37 @@ def add_action(db: Db, user: User, meeting_id: int, description: str, who: str |
     with db.tx(user.username) as tx:
         return tx.insert("actions", {"meeting_id": meeting_id, "village_id": village_id,
                                      "description": _text(description), "who": _text(who),
-                                     "due_on": due_on, "done": False}, village_id=village_id)
+                                     "due_on": due_on, "done": False,
+                                     "created_by": user.username}, village_id=village_id)
+
+
+def update_action(db: Db, user: User, action_id: int, description: str, who: str | None,
+                  due_on: date | None, expected_version: int | None) -> int:
+    """Correct an action (a lead any; a steering member one they recorded)."""
+    r = _own(db, user, "actions", action_id)
+    p: dict[str, str] = {}
+    if not _text(description):
+        p["description"] = "Beschrijf de actie."
+    if not _text(who):
+        p["who"] = "Vul in wie de actie oppakt."
+    held = db.scalar("SELECT sm.held_on FROM actions a JOIN steering_meetings sm"
+                     " ON sm.id = a.meeting_id WHERE a.id = ?", [action_id])
+    if due_on is not None and held is not None and due_on < held:
+        p["due_on"] = "De deadline ligt vóór de vergadering."
+    _raise(p)
+    _need_version(r, "actions", action_id, expected_version)
+    with db.tx(user.username) as tx:
+        return tx.update("actions", action_id, {"description": _text(description),
+                                                "who": _text(who), "due_on": due_on},
+                         expected_version, village_id=r["village_id"])
+
+
+def delete_action(db: Db, user: User, action_id: int, expected_version: int | None) -> None:
+    """Remove an action (a lead any; a steering member one they recorded)."""
+    r = _own(db, user, "actions", action_id)
+    _need_version(r, "actions", action_id, expected_version)
+    with db.tx(user.username) as tx:
+        tx.delete("actions", action_id, expected_version, village_id=r["village_id"])
 
 
 def set_action_done(db: Db, user: User, action_id: int, done: bool,

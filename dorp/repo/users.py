@@ -13,7 +13,7 @@ import pandas as pd
 
 from dorp import auth
 from dorp.access import User, require
-from dorp.db import Db
+from dorp.db import Db, StaleVersion
 from dorp.errors import Invalid
 from dorp.method import ROLES
 from dorp.repo import sessions
@@ -64,8 +64,15 @@ def _village_ids(db: Db, villages, problems: dict) -> list[int]:
 
 
 def _get(db: Db, username: str) -> dict | None:
-    return db.one("SELECT id, username, role, disabled, version FROM users"
-                  " WHERE lower(username) = lower(?)", [username.strip()])
+    return db.one("SELECT id, username, role, disabled, version, updated_by, updated_at"
+                  " FROM users WHERE lower(username) = lower(?)", [username.strip()])
+
+
+def _check_version(r: dict, expected_version: int | None) -> None:
+    """A change from the accounts page carries the version it was shown with (the command
+    line passes none)."""
+    if expected_version is not None and r["version"] != expected_version:
+        raise StaleVersion("users", r["id"], r["updated_by"], r["updated_at"], r["version"])
 
 
 # --- managing accounts (leads, or the command line as SYSTEM) -------------------------------------
@@ -102,7 +109,8 @@ def add(db: Db, actor: User, username: str, role: str, password: str,
     return uid
 
 
-def set_disabled(db: Db, actor: User, username: str, disabled: bool) -> None:
+def set_disabled(db: Db, actor: User, username: str, disabled: bool,
+                 expected_version: int | None = None) -> None:
     """Disable (or enable again) an account; disabling ends its sessions at once."""
     require(actor, "manage_users")
     r = _get(db, username)
@@ -110,23 +118,25 @@ def set_disabled(db: Db, actor: User, username: str, disabled: bool) -> None:
         raise Invalid({"username": f"De gebruiker '{username}' bestaat niet."})
     if disabled and actor.id is not None and r["id"] == actor.id:
         raise Invalid({"username": "U kunt uw eigen account niet uitschakelen."})
+    _check_version(r, expected_version)
     with db.tx(actor.username) as tx:
-        tx.update("users", r["id"], {"disabled": disabled}, None)
+        tx.update("users", r["id"], {"disabled": disabled}, expected_version)
         tx.log("user_disable" if disabled else "user_enable", "users", r["id"],
                after={"username": r["username"]})
         if disabled:
             sessions.end_for_user(tx, r["id"])
 
 
-def disable(db: Db, actor: User, username: str) -> None:
-    set_disabled(db, actor, username, True)
+def disable(db: Db, actor: User, username: str, expected_version: int | None = None) -> None:
+    set_disabled(db, actor, username, True, expected_version)
 
 
-def enable(db: Db, actor: User, username: str) -> None:
-    set_disabled(db, actor, username, False)
+def enable(db: Db, actor: User, username: str, expected_version: int | None = None) -> None:
+    set_disabled(db, actor, username, False, expected_version)
 
 
-def reset_password(db: Db, actor: User, username: str, password: str) -> None:
+def reset_password(db: Db, actor: User, username: str, password: str,
+                   expected_version: int | None = None) -> None:
     """Give an account a new password; its sessions end and its throttling is lifted."""
     require(actor, "manage_users")
     r = _get(db, username)
@@ -136,6 +146,7 @@ def reset_password(db: Db, actor: User, username: str, password: str) -> None:
     _check_password(password, problems)
     if problems:
         raise Invalid(problems)
+    _check_version(r, expected_version)
     pw_hash = auth.hash_password(password)
     with db.tx(actor.username) as tx:  # not Tx.update: the hash must not enter the audit
         tx.execute("UPDATE users SET password_hash = ?, failed_attempts = 0, version = version + 1,"

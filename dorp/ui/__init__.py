@@ -143,7 +143,7 @@ def language_switch() -> None:
 from dorp.ui.session import (  # noqa: E402,F401
     always_navigate, current_user, guard, login_form, logout, sidebar)
 # Edit and add forms: one mechanism (keys per record, the version shown, messages in place).
-from dorp.ui.forms import CONFIRM, Form, confirm_button, form_message  # noqa: E402,F401
+from dorp.ui.forms import CONFIRM, Form, confirm_button, flash, form_message  # noqa: E402,F401
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

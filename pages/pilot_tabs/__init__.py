@@ -14,6 +14,7 @@ import streamlit as st
 from dorp import rules, ui
 from dorp.access import User
 from dorp.db import Db
+from dorp.errors import Invalid
 from dorp.method import SCORES
 
 
@@ -76,3 +77,11 @@ def table(df: pd.DataFrame, columns: dict[str, str], dates=(), labels: dict | No
 def versions(df: pd.DataFrame) -> dict[int, int]:
     """id -> version of the records a chooser form offers (captured when it is shown)."""
     return {int(i): int(v) for i, v in zip(df["id"], df["version"])} if not df.empty else {}
+
+
+def chosen(x: dict, field: str = "which") -> int:
+    """The record picked in a chooser form. Nothing is preselected there: one click must not
+    end, close or change a record nobody chose."""
+    if x[field] is None:
+        raise Invalid({field: t("steps.choose_first")})
+    return x[field]

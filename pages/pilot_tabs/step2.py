@@ -72,6 +72,8 @@ def _latest(v: View, hist: pd.DataFrame, latest) -> None:
         st.warning(t("steps.may_not"))
     if verdict == "no_go" and f.status in ("active", "paused") and v.may_move:
         _close_no_go(v)
+    else:
+        ui.form_message("close_no_go", scope=v.village_id)   # closed (here, or just before)
     if v.lead:
         _presented_form(v, latest)
     st.markdown(f"**{t('steps.history')}**")

@@ -8,7 +8,7 @@ import streamlit as st
 from dorp import ui
 from dorp.method import MODE_ADVICE, MODES, PHASES
 from dorp.repo import steps
-from pages.pilot_tabs import View, choice, t, table, versions
+from pages.pilot_tabs import View, choice, chosen, t, table, versions
 from pages.pilot_tabs.step2 import partners
 
 
@@ -55,17 +55,20 @@ def _modes(v: View) -> None:
                       success=t("steps.saved"))
     running = md[md.ended_on.isna()] if not md.empty else md
     if running.empty:
+        ui.form_message("mode_end", scope=vid)   # the last running mode just ended
         return
     with st.expander(t("steps.mode_end")):
         fm = ui.Form("mode_end", scope=vid, version=versions(running))
         with fm:
             st.selectbox(t("steps.mode"), [int(i) for i in running.id], key=fm.key("which"),
+                         index=None, placeholder=t("steps.choose"),
                          format_func={int(i): ui.label("mode", m)
                                       for i, m in zip(running.id, running["mode"])}.get)
+            fm.err("which")
             st.date_input(t("steps.until"), value=today, format="DD-MM-YYYY", key=fm.key("until"))
             fm.err("ended_on")
             fm.submit(t("steps.save"),
-                      lambda x, shown: steps.end_mode(db, user, x["which"], x["until"],
+                      lambda x, shown: steps.end_mode(db, user, chosen(x), x["until"],
                                                       shown.get(x["which"]), today),
                       success=t("steps.saved"))
 
@@ -108,14 +111,16 @@ def _initiatives(v: View) -> None:
         fm = ui.Form("phase", scope=vid, version=versions(ini))
         with fm:
             st.selectbox(t("steps.name"), [int(i) for i in ini.id], key=fm.key("which"),
+                         index=None, placeholder=t("steps.choose"),
                          format_func=dict(zip(ini.id, ini.name)).get)
+            fm.err("which")
             choice(t("steps.phase"), "phase", PHASES, fm.key("phase"))
             fm.err("phase")
             st.date_input(t("steps.phase_on"), value=today, format="DD-MM-YYYY",
                           key=fm.key("on"))
             fm.err("changed_on")
             fm.submit(t("steps.save"),
-                      lambda x, shown: steps.set_initiative_phase(db, user, x["which"], x["phase"],
+                      lambda x, shown: steps.set_initiative_phase(db, user, chosen(x), x["phase"],
                                                                   shown.get(x["which"]), x["on"],
                                                                   today),
                       success=t("steps.saved"))
