@@ -55,7 +55,8 @@ mutate: install
 
 # Copy the screenshots the README shows from the browser tests' latest run into docs/.
 README_SHOTS := overzicht-dashboard stap-2-mbc dorpsdashboard-laren financiers \
-                stemmen-telefoon stemronde-beamer stemronde-uitslag de-vonk
+                stemmen-telefoon stemronde-beamer stemronde-uitslag de-vonk \
+               burgerkracht-tab burgerkracht-dashboard
 screenshots:
 	mkdir -p docs/screenshots
 	for s in $(README_SHOTS); do cp tests/artifacts/$$s.png docs/screenshots/; done

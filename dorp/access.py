@@ -2,9 +2,10 @@
 
 Roles (DOMAIN.md "Who uses the tool"):
 - lead: every pilot, every action;
-- steering: only their own village(s); may view them and add meeting notes, satisfaction
-  and line scores, correct and remove the meetings and actions they recorded themselves
-  (can_change), never move steps or see other villages;
+- steering: only their own village(s); may view them and add meeting notes, satisfaction,
+  line scores, and the Burgerkrachtgenerator's conversations and contacts with working
+  groups; correct and remove the meetings and actions they recorded themselves
+  (can_change); never move steps or see other villages;
 - funder: aggregate, anonymous views only.
 """
 
@@ -41,6 +42,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "edit_village": frozenset({"lead"}),               # steps, mBc, members, plans
     "add_meeting": frozenset({"lead", "steering"}),    # meeting notes and satisfaction
     "score_lines": frozenset({"lead", "steering"}),
+    # Burgerkrachtgenerator: group conversations and contacts with working groups (issue 15)
+    "record_burgerkracht": frozenset({"lead", "steering"}),
     "move_step": frozenset({"lead"}),
     "view_funder": frozenset({"lead", "funder"}),      # aggregates without personal data
     "edit_budget": frozenset({"lead"}),                # budget lines, texts for the funder

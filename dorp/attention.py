@@ -27,6 +27,7 @@ CAUSES: dict[str, tuple[int, str, str | None]] = {
     "steering_meeting": (3, "pilot", "3"),
     "lines": (4, "metingen", None),
     "exit_plan": (4, "pilot", "4"),
+    "working_groups": (4, "pilot", "5"),    # the Burgerkrachtgenerator's tab
     "stale": (0, "pilot", None),
 }
 PAGES = {"pilot": "pages/pilot.py", "metingen": "pages/metingen.py"}
@@ -35,7 +36,7 @@ PAGES = {"pilot": "pages/pilot.py", "metingen": "pages/metingen.py"}
 CAUSE_OF_ALERT = {
     "consent_missing": "consent", "mbc_no_go": "mbc", "steering_incomplete": "steering_members",
     "steering_dissatisfied": "steering_meeting", "line_low": "lines", "line_declining": "lines",
-    "no_exit_plan": "exit_plan", "stale": "stale",
+    "no_exit_plan": "exit_plan", "working_group_quiet": "working_groups", "stale": "stale",
 }
 CAUSE_OF_GATE = {
     "not_chosen": "vote", "consent_municipality": "consent", "consent_community": "consent",
@@ -128,6 +129,12 @@ def explain(code: str, f: rules.PilotFacts, today: date, line_facts: dict[str, d
         return "; ".join(parts) + "."
     if code == "no_exit_plan":
         return t("no_exit_plan")
+    if code == "working_group_quiet":
+        parts = []
+        for g in f.burgerkracht.quiet_groups(today):
+            key = "group_quiet" if g.last_contact else "group_quiet_never"
+            parts.append(t(key, name=g.name, days=g.days_quiet(today), date=day(g.quiet_since())))
+        return "; ".join(parts)
     if code == "stale":
         days = rules.days_quiet(f, today)
         if days is None:

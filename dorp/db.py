@@ -115,8 +115,11 @@ EDITABLE = {
     "consent", "mbc", "mbc_effects", "partners", "steering_members", "steering_meetings",
     "actions", "line_scores", "working_modes", "initiatives", "safeguarding", "budget",
     "users", "ballot_rounds", "ballot_options", "vonk_contests", "vonk_ideas",
+    # the Burgerkrachtgenerator (migration 0011)
+    "bkg_lead_group", "bkg_conversations", "bkg_themes", "bkg_village_meetings", "bkg_subgroups",
+    "working_groups", "working_group_modes", "working_group_contacts",
 }
-APPEND_ONLY = {"step_moves", "user_villages", "initiative_phases"}
+APPEND_ONLY = {"step_moves", "user_villages", "initiative_phases", "bkg_theme_sources"}
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from dorp import burgerkracht as bk
 from dorp.method import LINES
 
 PROGRAMME_NAME = "Dorp als Verzorgingshuis Gelderland (demo)"
@@ -261,7 +262,136 @@ def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
             t["budget"].append({"village": p.village, "category": "Uitvoering pilot", "source": src,
                                 "period": started, "budgeted": amount,
                                 "spent": round(amount * spent_share * rnd.uniform(0.7, 1.0), 2)})
+    _burgerkracht(t, today)
     return {name: pd.DataFrame(rows) for name, rows in t.items() if rows}
+
+
+# --- the Burgerkrachtgenerator (ch. 4) in four villages at different stages -------------------
+# Vorden ran all five steps (working groups in parallel and in series, one done); Heteren has
+# working groups of which one has gone quiet; Laren is in the middle of its group
+# conversations; Kootwijkerbroek is forming a lead group of professionals only (the warning);
+# the others do not use it. Dates are days before `today`. Nobody named here is real.
+
+BKG_RESIDENTS = ["Bep Hoogland", "Gijs Lammers", "Mien Bruggink", "Teun Overbeek",
+                 "Riek Stegeman", "Harm Pelgrim", "Door Leusink", "Wout Hengeveld",
+                 "Aaltje Rouwenhorst", "Frits Weenk"]
+BKG_PROS = {"adviser": "Ilse Kamphuis", "welfare": "Yvonne Kuipers",
+            "civil_servant": "Ruud Eijkelkamp"}
+
+# village -> (lead group: (resident names, professional roles, days before today),
+#             conversations: [(days before, participants, summary)],
+#             themes: [(theme, days before, conversation numbers)],
+#             meeting: (days before, attendees, recognised, additions, {theme: volunteers}),
+#             groups: [(name, theme, started, plan presented, w, a, status,
+#                       [(mode, from, until)], [(kind, days before, note)])])
+BKG_PLANS = {
+    "Vorden": (
+        (BKG_RESIDENTS[0:4], ("adviser", "welfare"), 470),
+        [(440, 6, "Ouderen willen elkaar vaker treffen, het liefst rond een maaltijd."),
+         (433, 5, "Zonder auto kom je lastig bij de huisarts; buren rijden nu af en toe mee."),
+         (426, 7, "Kleine klussen blijven liggen; er zijn handige gepensioneerden die willen helpen."),
+         (419, 4, "Samen eten in het dorpshuis zou veel betekenen; een paar mensen willen koken."),
+         (412, 6, "Vervoer en informatie over zorg hangen samen: niemand weet wie wat regelt."),
+         (405, 5, "Behoefte aan een vast aanspreekpunt en hulp bij tuin en huis.")],
+        [("Samen eten en ontmoeten", 380, (1, 2, 4)),
+         ("Vervoer naar huisarts en winkels", 380, (2, 3, 5)),
+         ("Klussen in en om het huis", 380, (3, 6)),
+         ("Weten waar je terechtkunt voor zorg", 380, (1, 5, 6))],
+        (350, 64, True, "Ook aandacht voor mantelzorgers die er alleen voor staan.",
+         {"Samen eten en ontmoeten": 11, "Vervoer naar huisarts en winkels": 8,
+          "Klussen in en om het huis": 6, "Weten waar je terechtkunt voor zorg": 3}),
+        [("Werkgroep Samen aan tafel", "Samen eten en ontmoeten", 330, 270, 4, 4, "active",
+          [("facilitate", 330, None)],
+          [("call", 300, "Loopt goed; eerste maaltijd gepland."),
+           ("return_meeting", 270, "Plan van aanpak gepresenteerd aan de andere werkgroepen."),
+           ("call", 150, "Vaste kookploeg van zes vrijwilligers."),
+           ("return_meeting", 35, "Terugkombijeenkomst: 30 gasten per maaltijd.")]),
+         ("Werkgroep Dorpsvervoer", "Vervoer naar huisarts en winkels", 330, 270, 4, 3, "active",
+          [("support", 330, 200), ("facilitate", 200, None)],
+          [("call", 300, "Zoekt hulp bij verzekering van vrijwillige chauffeurs."),
+           ("return_meeting", 270, "Plan van aanpak gepresenteerd."),
+           ("support", 205, "Cursus en contact met de vervoerscentrale geregeld."),
+           ("call", 60, "Rijdt nu zelfstandig met acht chauffeurs."),
+           ("call", 20, "Vraagt of er budget is voor een tweede auto.")]),
+         ("Werkgroep Klusjesdienst", "Klussen in en om het huis", 320, 260, 3, 4, "done",
+          [("motivate", 320, 250), ("facilitate", 250, 120)],
+          [("return_meeting", 260, "Plan van aanpak gepresenteerd."),
+           ("call", 130, "Draait zelfstandig onder de dorpsraad; werkgroep heft zich op.")])]),
+    "Heteren": (
+        (BKG_RESIDENTS[4:7], ("adviser", "civil_servant"), 230),
+        [(210, 5, "Veel ouderen zitten alleen thuis, zeker in de winter."),
+         (205, 7, "Het dorpshuis voelt als een plek van het bestuur, niet van de bewoners."),
+         (199, 4, "Jonge gezinnen willen wel helpen, maar weten niet waar."),
+         (190, 6, "Oversteken bij de school is gevaarlijk; ook voor ouderen met een rollator.")],
+        [("Eenzaamheid onder ouderen", 175, (1, 3)),
+         ("Het dorpshuis weer van iedereen", 175, (2, 3)),
+         ("Veilig oversteken bij de school", 175, (4,))],
+        (160, 41, True, "Graag ook activiteiten voor jongeren in het dorpshuis.",
+         {"Eenzaamheid onder ouderen": 9, "Het dorpshuis weer van iedereen": 12,
+          "Veilig oversteken bij de school": 4}),
+        [("Werkgroep Ontmoeting", "Eenzaamheid onder ouderen", 140, 95, 3, 3, "active",
+          [("motivate", 140, 90), ("facilitate", 90, None)],
+          [("call", 120, "Start met een koffieochtend."),
+           ("return_meeting", 95, "Plan van aanpak gepresenteerd."),
+           ("call", 25, "Koffieochtend elke week, 15 bezoekers.")]),
+         ("Werkgroep Dorpshuis", "Het dorpshuis weer van iedereen", 140, None, 2, 4, "active",
+          [("motivate", 140, None)],
+          [("call", 120, "Eerste bijeenkomst met het bestuur gepland."),
+           ("return_meeting", 77, "Nog geen plan van aanpak; de groep zoekt een trekker.")])]),
+    "Laren": (
+        (BKG_RESIDENTS[7:10], ("adviser",), 60),
+        [(30, 5, "Bewoners missen de bus naar Lochem sinds die minder vaak rijdt."),
+         (16, 6, "Er is veel onderlinge hulp, maar die blijft onzichtbaar.")],
+        [], None, []),
+    "Kootwijkerbroek": (([], ("adviser", "welfare"), 20), [], [], None, []),
+}
+
+
+def _burgerkracht(t: dict[str, list[dict]], today: date) -> None:
+    def day(n):
+        return None if n is None else today - timedelta(days=n)
+
+    for name in ("bkg_lead_group", "bkg_conversations", "bkg_themes", "bkg_village_meetings",
+                 "bkg_subgroups", "working_groups", "working_group_modes",
+                 "working_group_contacts"):
+        t.setdefault(name, [])
+    for village, (lead, conversations, themes, meeting, groups) in BKG_PLANS.items():
+        residents, roles, joined = lead
+        for person in residents:
+            t["bkg_lead_group"].append({"village": village, "name": person, "role": "resident",
+                                        "joined_on": day(joined)})
+        for role in roles:
+            t["bkg_lead_group"].append({"village": village, "name": BKG_PROS[role], "role": role,
+                                        "joined_on": day(joined)})
+        for n, (ago, participants, summary) in enumerate(conversations, start=1):
+            t["bkg_conversations"].append({
+                "village": village, "date": day(ago), "participants": participants,
+                "summary": summary, "number": n, "question": bk.CENTRAL_QUESTION,
+                "led_by": residents[(n - 1) % len(residents)]})
+        for theme, ago, numbers in themes:
+            t["bkg_themes"].append({"village": village, "theme": theme, "found_on": day(ago),
+                                    "conversations": ", ".join(str(n) for n in numbers)})
+        if meeting:
+            ago, attendees, recognised, additions, volunteers = meeting
+            t["bkg_village_meetings"].append({
+                "village": village, "date": day(ago), "attendees": attendees,
+                "themes_recognised": recognised, "additions": additions})
+            for theme, n in volunteers.items():
+                t["bkg_subgroups"].append({"village": village, "meeting_date": day(ago),
+                                           "theme": theme, "volunteers": n})
+        for gname, theme, start, plan, w, a, status, modes, contacts in groups:
+            t["working_groups"].append({
+                "village": village, "theme": theme, "name": gname, "started_on": day(start),
+                "willingness": w, "ability": a, "plan_presented_on": day(plan),
+                "status": status})
+            for mode, since, until in modes:
+                t["working_group_modes"].append({
+                    "village": village, "working_group": gname, "mode": mode,
+                    "started_on": day(since), "ended_on": day(until),
+                    "reason": "Past bij de bereidheid en bekwaamheid van de groep"})
+            for kind, ago, note in contacts:
+                t["working_group_contacts"].append({"village": village, "working_group": gname,
+                                                    "date": day(ago), "kind": kind, "note": note})
 
 
 # Accounts created with the demo programme (README and `make run` print these).

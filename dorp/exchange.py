@@ -33,6 +33,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dorp import bkg_sheets
 from dorp.access import User, require
 from dorp.db import Db
 from dorp.errors import Refused
@@ -317,6 +318,8 @@ def _message(code: str, col: Col | None, value) -> str:
     if code == "choices" and col is not None:
         return f"{v} is geen toegestane waarde; kies uit: {_choices_nl(col)}."
     if code == "range" and col is not None:
+        if col.why:   # a rule of the method: say which and why
+            return f"{v} kan niet: {col.why}"
         if col.lo is not None and col.hi is not None:
             return f"{v} ligt niet tussen {col.lo:g} en {col.hi:g}."
         if col.lo is not None:
@@ -328,6 +331,8 @@ def _message(code: str, col: Col | None, value) -> str:
         return f"Dorp {v} staat niet op het blad 'villages'."
     if code == "unknown_municipality":
         return (f"Gemeente {v} staat niet op het blad 'villages' of 'start_meetings'.")
+    if code in bkg_sheets.CODES:
+        return bkg_sheets.CODES[code][1]
     if code == "column_in_dataframe":
         return "Deze kolom ontbreekt (de eerste rij moet de kolomnamen bevatten)."
     if code.startswith("dup:"):
@@ -420,6 +425,9 @@ def _schema(name: str, raw: pd.DataFrame, typed: pd.DataFrame, bad: dict[str, pd
                 lambda d, mine=mine, known=known: _key_tuples(typed, mine).isin(known)
                 | typed[list(mine)].isna().any(axis=1),
                 error=code))
+    # the Burgerkrachtgenerator's sheets: references, numbers, no names (dorp/bkg_sheets.py)
+    for code, ok in bkg_sheets.row_checks(name, typed, typed_all):
+        frame_checks.append(pa.Check(lambda d, ok=ok: ok, error=code))
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=False)
 
 
@@ -452,7 +460,8 @@ def validate(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], lis
         try:
             schema.validate(df, lazy=True)
         except pa.errors.SchemaErrors as err:
-            problems += _problems_from(name, err.failure_cases)
+            problems += _problems_from(name, err.failure_cases,
+                                       bkg_sheets.name_hits(name, typed_all[name], typed_all))
     order = {s.name: i for i, s in enumerate(SHEETS)}
     problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0,
                                  list(COLUMNS.get(p.sheet, {})).index(p.column)
@@ -470,7 +479,8 @@ def validate(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], lis
     return tables, problems
 
 
-def _problems_from(name: str, fc: pd.DataFrame) -> list[Problem]:
+def _problems_from(name: str, fc: pd.DataFrame, names: dict | None = None) -> list[Problem]:
+    """Problems from pandera's failure cases; `names`: row -> names found in an anonymous text."""
     out, seen = [], set()
     for rec in fc.itertuples(index=False):
         code = str(rec.check)
@@ -486,13 +496,19 @@ def _problems_from(name: str, fc: pd.DataFrame) -> list[Problem]:
             column = {"unknown_mbc": "assessed_on", "unknown_meeting": "meeting_date",
                       "unknown_initiative": "initiative", "unknown_contest": "contest",
                       "one_row": None, "end_before_start": "end_date"}[code]
+        elif code in bkg_sheets.CODES:
+            column = bkg_sheets.CODES[code][0] or bkg_sheets.ANONYMOUS.get(name)
         k = (row, column, code)
         if k in seen:
             continue
         seen.add(k)
+        if code == "bkg_names":
+            out.append(Problem(name, row, column,
+                               bkg_sheets.name_message(name, (names or {}).get(row, []))))
+            continue
         col = COLUMNS[name].get(column or "")
-        value = None if code.startswith("dup:") or code.startswith("unknown_m") else \
-            rec.failure_case
+        value = None if code.startswith("dup:") or code.startswith("unknown_m") \
+            or code in bkg_sheets.CODES else rec.failure_case
         out.append(Problem(name, row, column, _message(code, col, value)))
     return out
 

@@ -169,6 +169,8 @@ class PilotFacts:
     line_history: dict[str, list[int]] = field(default_factory=dict)  # last two, oldest first
     last_activity: date | None = None
     modes: list[str] = field(default_factory=list)
+    # The Burgerkrachtgenerator in this village (dorp.burgerkracht.Facts; None: not used).
+    burgerkracht: object | None = None
 
     # today's records, by their usual names
     @property
@@ -356,6 +358,10 @@ ALERT_RULES: dict[str, AlertRule] = {
     # Nothing recorded in the 90 days before today, for an active pilot.
     "stale": lambda f, today: f.status == "active" and (
         f.last_activity is None or f.last_activity < today - timedelta(days=STALE_DAYS)),
+    # Burgerkrachtgenerator, step 5: the method leaves working groups "een vacuüm" on purpose;
+    # an active group of an active pilot without contact in the last 60 days is flagged.
+    "working_group_quiet": lambda f, today: (f.status == "active" and f.burgerkracht is not None
+                                             and bool(f.burgerkracht.quiet_groups(today))),
 }
 assert set(ALERT_RULES) == set(ALERTS), "every alert code has exactly one rule"
 

@@ -39,6 +39,16 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("line_scores", ("village", "line", "date", "score", "note"), ("evidence", "source")),
     Sheet("safeguarding", ("village", "exit_date", "successor", "notes"), ("handed_over",)),
     Sheet("budget", ("village", "category", "source", "budgeted", "spent"), ("period",)),
+    # The Burgerkrachtgenerator (ch. 4, "Methodiek: De Burgerkrachtgenerator"; issue 15).
+    Sheet("bkg_lead_group", ("village", "name", "role", "joined_on")),
+    Sheet("bkg_conversations", ("village", "date", "participants", "summary"),
+          ("number", "question", "led_by")),
+    Sheet("bkg_themes", ("village", "theme", "found_on"), ("conversations",)),
+    Sheet("bkg_village_meetings", ("village", "date", "attendees", "themes_recognised"),
+          ("additions",)),
+    Sheet("working_groups", ("village", "theme", "name", "started_on", "willingness", "ability",
+                             "plan_presented_on", "status")),
+    Sheet("working_group_contacts", ("village", "working_group", "date", "kind", "note")),
     # Extra sheets of this app.
     Sheet("start_meetings", ("meeting_date", "municipality"),
           ("residents_present", "seats", "tie_decision", "tie_reason", "note"), promised=False),
@@ -63,6 +73,9 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("ballot_results", ("round", "kind", "opened_on", "option", "votes"),
           ("municipality", "meeting_date", "village", "contest", "closed_on", "choices",
            "codes_issued", "codes_used"), promised=False),
+    Sheet("bkg_subgroups", ("village", "meeting_date", "theme", "volunteers"), promised=False),
+    Sheet("working_group_modes", ("village", "working_group", "mode", "started_on"),
+          ("ended_on", "reason"), promised=False),
 )
 
 BY_NAME = {s.name: s for s in SHEETS}
@@ -73,6 +86,7 @@ BY_NAME = {s.name: s for s in SHEETS}
 from dorp.method import (BALLOT_KINDS, BUDGET_SOURCES, CONSENT_PARTIES,  # noqa: E402
                          INVESTMENT_KINDS, LINES, MEMBER_PARTIES, MODES, PHASES, SOURCES,
                          STATUSES, VONK_PHASES)
+from dorp import burgerkracht as bk  # noqa: E402
 
 TEXT_MAX = 32767  # Excel's own limit for one cell
 
@@ -85,6 +99,7 @@ class Col:
     choices: tuple = ()       # allowed values (codes)
     lo: float | None = None   # lowest allowed number
     hi: float | None = None   # highest allowed number
+    why: str = ""             # the method's reason for the range, said with a refusal
 
 
 def _score(doc: str, needed: bool = False) -> Col:
@@ -198,6 +213,83 @@ COLUMNS: dict[str, dict[str, Col]] = {
         "budgeted": Col("money", "Begroot bedrag in euro.", lo=0),
         "spent": Col("money", "Besteed bedrag in euro.", lo=0),
         "period": Col("date", "Eerste dag van de periode waar de post bij hoort."),
+    },
+    "bkg_lead_group": {
+        "village": _VILLAGE,
+        "name": Col("text", "Naam van het kopgroeplid.", True),
+        "role": Col("text", "Rol in de kopgroep: resident (bewoner), adviser (adviseur van "
+                            "Spectrum), welfare (welzijnsprofessional) of civil_servant "
+                            "(gemeenteambtenaar).", True, choices=bk.LEAD_ROLES),
+        "joined_on": Col("date", "Lid van de kopgroep sinds."),
+    },
+    "bkg_conversations": {
+        "village": _VILLAGE,
+        "date": Col("date", "Datum van het groepsgesprek.", True),
+        "participants": Col("int", "Aantal deelnemende bewoners: minimaal 4 en maximaal 7 (de "
+                                   "regel van de methode).", True, lo=bk.PARTICIPANTS_MIN,
+                            hi=bk.PARTICIPANTS_MAX,
+                            why="Aan een groepsgesprek van de Burgerkrachtgenerator nemen "
+                                "minimaal 4 en maximaal 7 bewoners deel (de regel van de "
+                                "methode); splits een grotere groep in twee gesprekken."),
+        "summary": Col("text", "Korte samenvatting, zonder namen van bewoners (de analyse wordt "
+                               "geanonimiseerd aan het dorp gepresenteerd)."),
+        "number": Col("int", "Volgnummer van het gesprek binnen het dorp (leeg: genummerd op "
+                             "datum, na de ingevulde nummers).", lo=1),
+        "question": Col("text", "De centrale vraag van het gesprek."),
+        "led_by": Col("text", "Wie het gesprek leidde."),
+    },
+    "bkg_themes": {
+        "village": _VILLAGE,
+        "theme": Col("text", "Een centraal thema uit de analyse van de gesprekken, zonder namen "
+                             "van bewoners.", True),
+        "found_on": Col("date", "Datum van de analyse."),
+        "conversations": Col("text", "Nummers van de groepsgesprekken waar het thema uit kwam "
+                                     "(kolom 'number' op 'bkg_conversations'), gescheiden door "
+                                     "komma's, bijv. 1, 3."),
+    },
+    "bkg_village_meetings": {
+        "village": _VILLAGE,
+        "date": Col("date", "Datum van de dorpsbijeenkomst.", True),
+        "attendees": Col("int", "Aantal aanwezigen.", lo=0),
+        "themes_recognised": Col("bool", "WAAR als de aanwezigen zich herkenden in de analyse."),
+        "additions": Col("text", "Aanvullingen van de aanwezigen op de analyse."),
+    },
+    "working_groups": {
+        "village": _VILLAGE,
+        "theme": Col("text", "Thema van de werkgroep, precies zoals op het blad 'bkg_themes'.",
+                     True),
+        "name": Col("text", "Naam van de werkgroep (uniek binnen het dorp, zonder namen van "
+                            "bewoners).", True),
+        "started_on": Col("date", "Startdatum van de werkgroep.", True),
+        "willingness": _score("Bereidheid van de werkgroep."),
+        "ability": _score("Bekwaamheid van de werkgroep."),
+        "plan_presented_on": Col("date", "Datum waarop het plan van aanpak is gepresenteerd."),
+        "status": Col("text", "Stand van de werkgroep.", True, choices=bk.GROUP_STATUSES),
+    },
+    "working_group_contacts": {
+        "village": _VILLAGE,
+        "working_group": Col("text", "Naam van de werkgroep, precies zoals op het blad "
+                                     "'working_groups'.", True),
+        "date": Col("date", "Datum van het contact.", True),
+        "kind": Col("text", "Soort contact: call (belronde), return_meeting "
+                            "(terugkombijeenkomst) of support (ondersteuning gevraagd).", True,
+                    choices=bk.CONTACT_KINDS),
+        "note": Col("text", "Notitie."),
+    },
+    "bkg_subgroups": {
+        "village": _VILLAGE,
+        "meeting_date": Col("date", "Datum van de dorpsbijeenkomst (zoals op "
+                                    "'bkg_village_meetings').", True),
+        "theme": Col("text", "Thema van de subgroep, zoals op 'bkg_themes'.", True),
+        "volunteers": Col("int", "Hoeveel aanwezigen willen meehelpen.", True, lo=0),
+    },
+    "working_group_modes": {
+        "village": _VILLAGE,
+        "working_group": Col("text", "Naam van de werkgroep, zoals op 'working_groups'.", True),
+        "mode": Col("text", "Werkwijze voor deze werkgroep.", True, choices=MODES),
+        "started_on": Col("date", "Sinds wanneer.", True),
+        "ended_on": Col("date", "Tot wanneer (leeg: loopt nog)."),
+        "reason": Col("text", "Waarom deze werkwijze."),
     },
     "start_meetings": {
         "meeting_date": Col("date", "Datum van de startbijeenkomst.", True),
@@ -340,6 +432,12 @@ KEYS: dict[str, tuple[str, ...]] = {
     "vonk_contests": ("village", "title"),
     "vonk_ideas": ("village", "contest", "title"),
     "ballot_results": ("round", "opened_on", "option"),
+    "bkg_lead_group": ("village", "name"),
+    "bkg_themes": ("village", "theme"),
+    "bkg_village_meetings": ("village", "date"),
+    "working_groups": ("village", "name"),
+    "bkg_subgroups": ("village", "meeting_date", "theme"),
+    "working_group_modes": ("village", "working_group", "mode", "started_on"),
 }
 
 SHEET_DOCS: dict[str, str] = {
@@ -355,6 +453,20 @@ SHEET_DOCS: dict[str, str] = {
     "line_scores": "Stap 4: scores van de vijf lijnen.",
     "safeguarding": "Borging: het exitplan per dorp.",
     "budget": "Begroting en besteding.",
+    "bkg_lead_group": "Burgerkrachtgenerator, stap 1: de kopgroep (bewoners, een adviseur van "
+                      "Spectrum, eventueel een welzijnsprofessional en/of gemeenteambtenaar).",
+    "bkg_conversations": "Burgerkrachtgenerator, stap 2: groepsgesprekken met 4 tot 7 bewoners "
+                         "rond één centrale vraag.",
+    "bkg_themes": "Burgerkrachtgenerator, stap 3: de thema's uit de analyse, met de gesprekken "
+                  "waar ze uit kwamen.",
+    "bkg_village_meetings": "Burgerkrachtgenerator, stap 4: dorpsbijeenkomsten waar de thema's "
+                            "geanonimiseerd zijn gepresenteerd.",
+    "working_groups": "Burgerkrachtgenerator, stap 5: werkgroepen per thema, met hun eigen "
+                      "bereidheid en bekwaamheid.",
+    "working_group_contacts": "Burgerkrachtgenerator, stap 5: contacten met de werkgroepen "
+                              "(belronde, terugkombijeenkomst, ondersteuning).",
+    "bkg_subgroups": "Extra: per dorpsbijeenkomst en thema hoeveel aanwezigen willen meehelpen.",
+    "working_group_modes": "Extra: de werkwijzen per werkgroep door de tijd.",
     "start_meetings": "Extra: de startbijeenkomsten zelf.",
     "mbc_effects": "Extra: investeringen en effecten uit de mBc.",
     "partners": "Extra: partners rond het dorp.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from dorp import rules
+from dorp import burgerkracht, rules
 from dorp.access import User
 from dorp.db import Db
 from dorp.method import LINES
@@ -31,6 +31,7 @@ def pilot_status(f: rules.PilotFacts, today: date) -> dict:
             "both_satisfied": None if m is None else m.both_satisfied,
         },
         "lines": {ln: f.latest_line(ln) for ln in LINES},
+        "burgerkracht": burgerkracht.status(f.burgerkracht),
         "alerts": rules.alerts(f, today),
     }
 

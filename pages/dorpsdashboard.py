@@ -8,6 +8,7 @@ import streamlit as st
 from dorp import attention, rules, ui
 from dorp.charts import lines as line_charts
 from dorp.repo import dashboard
+from pages.pilot_tabs import burgerkracht as bkg_section
 
 user = ui.guard("view_village_any")
 db = ui.db()
@@ -152,6 +153,9 @@ else:
     chart("modes", lambda: line_charts.modes_timeline(v.modes, v.assessments, today, lang))
     in_use = [ui.label("mode", m) for m in f.modes]
     st.caption(ui.t("dashboard.modes_in_use", modes=", ".join(in_use) or ui.t("dashboard.none")))
+
+# --- the Burgerkrachtgenerator (stepper, residents heard, themes, groups, matrix, modes) ------------
+bkg_section.render_dashboard(db, user, village_id, today, lang, printing)
 
 # --- 5. initiatives and partners ------------------------------------------------------------------
 left, right = pair()

@@ -131,7 +131,15 @@ else:
 
 # --- all pilots -----------------------------------------------------------------------------------
 st.subheader(ui.t("overview.table"))
+def bkg_stage(vid) -> str:
+    """Where the village stands in the Burgerkrachtgenerator (issue 15)."""
+    instrument = data.facts[vid].burgerkracht
+    stage = instrument.stage if instrument is not None else None
+    return ui.label("bkg.stage", stage) if stage else ui.t("bkg.overview_none")
+
+
 table = ui.cached(("overview.table", fkey), lambda: df.assign(
+    bkg=df.village_id.map(bkg_stage),
     step=df.step.map(lambda s: ui.label("step", s)),
     status=df.status.map(lambda s: ui.label("status", s)),
     last_activity=df.last_activity.map(ui.fmt_date),
@@ -139,7 +147,8 @@ table = ui.cached(("overview.table", fkey), lambda: df.assign(
                          or ui.t("overview.no_alerts")),
     link=df.village_id.map(lambda v: f"pilot?village_id={v}"),
     board=df.village_id.map(lambda v: f"dorpsdashboard?village_id={v}"),
-)[["village", "municipality", "step", "status", "last_activity", "alerts", "link", "board"]])
+)[["village", "municipality", "step", "status", "bkg", "last_activity", "alerts", "link",
+   "board"]])
 st.dataframe(
     table,
     hide_index=True,
@@ -149,6 +158,7 @@ st.dataframe(
         "municipality": ui.t("overview.municipality"),
         "step": ui.t("overview.step"),
         "status": ui.t("overview.status"),
+        "bkg": ui.t("bkg.overview_col"),
         "last_activity": ui.t("overview.last_update"),
         "alerts": ui.t("overview.alerts"),
         "link": st.column_config.LinkColumn(ui.t("overview.open"), display_text=ui.t("overview.open")),

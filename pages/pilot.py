@@ -6,7 +6,7 @@ import streamlit as st
 from dorp import ui
 from dorp.access import can
 from dorp.repo import pilots
-from pages.pilot_tabs import View, status, step1, step2, step3, step4, vonk
+from pages.pilot_tabs import View, burgerkracht, status, step1, step2, step3, step4, vonk
 
 user = ui.guard("view_village_any")
 db = ui.db()
@@ -37,11 +37,13 @@ view = View(db=db, user=user, today=today, lang=ui.lang(), village_id=village_id
             may_move=can(user, "move_step", village_id))
 
 st.title(f"{view.f.village} · {view.f.municipality}")
-labels = [t("pilot.tab_status")] + [ui.label("step", s) for s in (1, 2, 3, 4)] + [t("vonk.tab")]
-# A link with ?tab=N ("Aandacht nodig": the place to fix a cause) opens on step N's tab.
+labels = [t("pilot.tab_status")] + [ui.label("step", s) for s in (1, 2, 3, 4)] + [t("bkg.tab"),
+                                                                               t("vonk.tab")]
+# A link with ?tab=N ("Aandacht nodig": the place to fix a cause) opens on step N's tab
+# (5: the Burgerkrachtgenerator).
 asked_tab = st.query_params.get("tab")
-opened = labels[int(asked_tab)] if asked_tab in ("1", "2", "3", "4") else None
+opened = labels[int(asked_tab)] if asked_tab in ("1", "2", "3", "4", "5") else None
 tabs = st.tabs(labels, key="pilot_tab", default=opened)
-for tab, module in zip(tabs, (status, step1, step2, step3, step4, vonk)):
+for tab, module in zip(tabs, (status, step1, step2, step3, step4, burgerkracht, vonk)):
     with tab:
         module.render(view)

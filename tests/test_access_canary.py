@@ -72,6 +72,28 @@ def plant(db) -> None:
                       village_id=v)
             tx.insert("working_modes", {"village_id": v, "mode": "support", "started_on": d,
                                         "reason": f"{note} {name}"}, village_id=v)
+            # the Burgerkrachtgenerator: a lead-group member, who led a conversation, notes
+            tx.insert("bkg_lead_group", {"village_id": v, "name": name, "role": "resident",
+                                         "joined_on": d}, village_id=v)
+            conv = tx.insert("bkg_conversations", {
+                "village_id": v, "seq": 99, "held_on": d, "participants": 5,
+                "summary": f"{note} {email}", "led_by": name, "question": note}, village_id=v)
+            theme = tx.insert("bkg_themes", {"village_id": v, "theme": f"Kanariethema {key}",
+                                             "found_on": d}, village_id=v)
+            tx.insert("bkg_theme_sources", {"village_id": v, "theme_id": theme,
+                                            "conversation_id": conv}, village_id=v)
+            tx.insert("bkg_village_meetings", {"village_id": v, "held_on": d, "attendees": 20,
+                                               "themes_recognised": True,
+                                               "additions": f"{note} {name}"}, village_id=v)
+            group = tx.insert("working_groups", {"village_id": v, "theme_id": theme,
+                                                 "name": f"Kanariegroep {key}", "started_on": d,
+                                                 "status": "active"}, village_id=v)
+            tx.insert("working_group_modes", {"village_id": v, "group_id": group,
+                                              "mode": "support", "started_on": d,
+                                              "reason": f"{note} {name}"}, village_id=v)
+            tx.insert("working_group_contacts", {"village_id": v, "group_id": group,
+                                                 "contact_on": d, "kind": "call",
+                                                 "note": f"{note} {email} {name}"}, village_id=v)
             sg = tx.execute("SELECT id FROM safeguarding WHERE village_id = ?", [v]).fetchone()
             values = {"successor": name, "handed_over": email, "notes": note}
             if sg:

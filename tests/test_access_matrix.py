@@ -159,9 +159,39 @@ def _ctx(db, names: dict[str, str] | None = None) -> dict:
             "start_meeting": meeting,
             "pitches": {r["id"]: 10 for r in db.rows(
                 "SELECT id FROM pitches WHERE meeting_id = ?", [meeting])},
+            **_bkg_records(db, vid),
         }
     ctx["municipality"] = db.scalar("SELECT min(id) FROM municipalities")
     return ctx
+
+
+def _bkg_records(db, vid) -> dict:
+    """Ids of the village's Burgerkrachtgenerator records: a lead-group member, a theme, a
+    working group and its mode are added where there are none (an allowed call may have
+    removed the member)."""
+    if not db.scalar("SELECT count(*) FROM bkg_lead_group WHERE village_id = ?", [vid]):
+        with db.tx("test") as tx:
+            tx.insert("bkg_lead_group", {"village_id": vid, "name": "Matrix Kopgroeplid",
+                                         "role": "resident", "joined_on": D}, village_id=vid)
+    if not db.scalar("SELECT count(*) FROM working_groups WHERE village_id = ?", [vid]):
+        with db.tx("test") as tx:
+            theme = tx.insert("bkg_themes", {"village_id": vid, "theme": "Matrixthema",
+                                             "found_on": D}, village_id=vid)
+            group = tx.insert("working_groups", {"village_id": vid, "theme_id": theme,
+                                                 "name": "Matrixgroep", "started_on": D,
+                                                 "status": "active"}, village_id=vid)
+            tx.insert("working_group_modes", {"village_id": vid, "group_id": group,
+                                              "mode": "support", "started_on": D},
+                      village_id=vid)
+
+    def one(sql):
+        return db.scalar(sql, [vid])
+    return {
+        "bkg_member": one("SELECT max(id) FROM bkg_lead_group WHERE village_id = ?"),
+        "bkg_theme": one("SELECT max(id) FROM bkg_themes WHERE village_id = ?"),
+        "bkg_group": one("SELECT max(id) FROM working_groups WHERE village_id = ?"),
+        "bkg_mode": one("SELECT max(id) FROM working_group_modes WHERE village_id = ?"),
+    }
 
 
 def _version(db, table, rid):
@@ -175,6 +205,7 @@ def _period():
 
 from dorp.repo import (audit, budget, bulk, dashboard, funder, lines, moves, pilots,  # noqa: E402
                        privacy, programme, steps, users)
+from dorp.repo import burgerkracht as bkg  # noqa: E402
 
 D = TODAY - timedelta(days=1)
 
@@ -219,6 +250,8 @@ FUNCTIONS = {
     "funder.milestones": (lambda db, u, c: funder.milestones(db, u, _period(), TODAY), "YNY"),
     "funder.pilot_texts": (lambda db, u, c: funder.pilot_texts(db, u), "YNY"),
     "funder.people_counts": (lambda db, u, c: funder.people_counts(db, u, TODAY), "YNY"),
+    "funder.burgerkracht_counts": (lambda db, u, c: funder.burgerkracht_counts(db, u, TODAY),
+                                   "YNY"),
     "funder.village_id_by_name": (lambda db, u, c: funder.village_id_by_name(db, u, A), "YNY"),
     "steps.initiative_phases": (lambda db, u, c: steps.initiative_phases(db, u, c["vid"]), "YAN"),
     "budget.lines": (lambda db, u, c: budget.lines(db, u), "YNY"),
@@ -335,6 +368,40 @@ FUNCTIONS = {
                                                                    "lang-genoeg-2"), "YNN"),
     "privacy.erase_person": (lambda db, u, c: privacy.erase_person(
         db, u, "Niemand Bekend", "Niemand Bekend"), "YNN"),
+    # the Burgerkrachtgenerator: facts of every pilot (no personal data), one village's records
+    "burgerkracht.facts_by_village": (lambda db, u, c: bkg.facts_by_village(db, u, TODAY), "YSY"),
+    "burgerkracht.village": (lambda db, u, c: bkg.village(db, u, c["vid"], TODAY), "YAN"),
+    "burgerkracht.lead_group": (lambda db, u, c: bkg.lead_group(db, u, c["vid"]), "YAN"),
+    "burgerkracht.conversations": (lambda db, u, c: bkg.conversations(db, u, c["vid"]), "YAN"),
+    "burgerkracht.themes": (lambda db, u, c: bkg.themes(db, u, c["vid"]), "YAN"),
+    "burgerkracht.village_meetings": (lambda db, u, c: bkg.village_meetings(db, u, c["vid"]),
+                                      "YAN"),
+    "burgerkracht.subgroups": (lambda db, u, c: bkg.subgroups(db, u, c["vid"]), "YAN"),
+    "burgerkracht.groups": (lambda db, u, c: bkg.groups(db, u, c["vid"], TODAY), "YAN"),
+    "burgerkracht.group_modes": (lambda db, u, c: bkg.group_modes(db, u, c["vid"]), "YAN"),
+    "burgerkracht.contacts": (lambda db, u, c: bkg.contacts(db, u, c["vid"]), "YAN"),
+    # ... writes a steering member may do for their own village
+    "burgerkracht.add_conversation": (lambda db, u, c: bkg.add_conversation(
+        db, u, c["vid"], D, 5, None, "Samenvatting", None, TODAY), "YAN"),
+    "burgerkracht.add_contact": (lambda db, u, c: bkg.add_contact(
+        db, u, c["bkg_group"], D, "call", "Gebeld", TODAY), "YAN"),
+    # ... writes only a lead may do
+    "burgerkracht.add_lead_member": (lambda db, u, c: bkg.add_lead_member(
+        db, u, c["vid"], f"Lid {u.role}", "resident", D, TODAY), "YNN"),
+    "burgerkracht.remove_lead_member": (lambda db, u, c: bkg.remove_lead_member(
+        db, u, c["bkg_member"], None), "YNN"),
+    "burgerkracht.add_theme": (lambda db, u, c: bkg.add_theme(
+        db, u, c["vid"], f"Thema {u.role}", D, [], TODAY), "YNN"),
+    "burgerkracht.add_village_meeting": (lambda db, u, c: bkg.add_village_meeting(
+        db, u, c["vid"], D, 30, True, None, {}, TODAY), "YNN"),
+    "burgerkracht.add_group": (lambda db, u, c: bkg.add_group(
+        db, u, c["vid"], c["bkg_theme"], f"Groep {u.role}", D, 3, 3, TODAY), "YNN"),
+    "burgerkracht.update_group": (lambda db, u, c: bkg.update_group(
+        db, u, c["bkg_group"], "active", 4, 4, None, None, TODAY), "YNN"),
+    "burgerkracht.add_group_mode": (lambda db, u, c: bkg.add_group_mode(
+        db, u, c["bkg_group"], "motivate", D, "Reden", TODAY), "YNN"),
+    "burgerkracht.end_group_mode": (lambda db, u, c: bkg.end_group_mode(
+        db, u, c["bkg_mode"], D, None, TODAY), "YNN"),
 }
 
 # --- the live ballot and De Vonk: records made with SYSTEM for each call, then the call -----

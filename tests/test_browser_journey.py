@@ -5,6 +5,7 @@ leaving the app. A screenshot of each step goes to tests/artifacts/stap-*.png.""
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.conftest import LEAD, PASSWORDS, login, shot, start_server
@@ -21,8 +22,17 @@ def journey_server(tmp_path_factory, demo_template):
 
 
 def idle(page):
-    """Wait until the script run triggered by the last action has finished."""
-    page.wait_for_timeout(300)
+    """Wait until the script run triggered by the last action has finished. On a busy
+    machine the run may start late: wait a while for it to start (Streamlit marks the app
+    element with its run state), then for it to end."""
+    app = page.locator("[data-testid='stApp']")
+    try:
+        app.and_(page.locator("[data-test-script-state='running']")).wait_for(
+            state="attached", timeout=3000)
+    except PlaywrightTimeout:
+        pass                                    # a quick run may have come and gone already
+    app.and_(page.locator("[data-test-script-state='notRunning']")).wait_for(
+        state="attached", timeout=30000)
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30000)
 
 
@@ -168,11 +178,18 @@ def journey(journey_server, page):
 
     # step 3: the steering group with both parties and a satisfied meeting
     tab(page, "3 · Stuurgroep")
+    member_form = page.locator("[data-testid='stForm']").filter(
+        has=page.locator("input[aria-label='Organisatie']"))
+    name_box = member_form.locator("input[aria-label='Naam']")
     for name, party in (("Anna Wethouder", "Gemeente"), ("Bert Dorpsraad", "Dorpsgemeenschap")):
-        page.get_by_text("Lid toevoegen").click()
-        page.get_by_role("textbox", name="Naam", exact=True).first.fill(name)
+        if not name_box.is_visible():
+            page.get_by_text("Lid toevoegen").click()
+        name_box.fill(name)
         choose(page, "Partij", party)
         submit(page, "Opslaan", field="Organisatie")
+        # saved: the add form is empty again (on a busy machine the run ends late; typing
+        # the next member before then would go into the form that is being replaced)
+        expect(name_box).to_have_value("", timeout=30000)
         tab(page, "3 · Stuurgroep")
     page.get_by_text("De stuurgroep is compleet").wait_for()
     choose(page, "Tevredenheid gemeente", "4")

@@ -38,7 +38,7 @@ def test_schema_matches_interfaces(status):
     assert data["programme"]["pilots"] == len(data["pilots"]) == 10
     for p in data["pilots"]:
         assert set(p) == {"village", "municipality", "step", "status", "mbc", "advised_mode",
-                          "modes", "steering_group", "lines", "alerts"}
+                          "modes", "steering_group", "lines", "burgerkracht", "alerts"}
         assert p["step"] in (1, 2, 3, 4)
         assert p["status"] in ("active", "paused", "stopped", "completed")
         assert set(p["mbc"]) == {"willingness", "ability", "may", "verdict"}
@@ -49,6 +49,39 @@ def test_schema_matches_interfaces(status):
         assert set(p["steering_group"]) == {"has_municipality", "has_community", "both_satisfied"}
         assert set(p["lines"]) == set(LINES)
         assert p["alerts"] == sorted(p["alerts"]) and set(p["alerts"]) <= set(ALERTS)
+        bkg = p["burgerkracht"]
+        if bkg is not None:
+            assert set(bkg) == {"stage", "conversations", "residents_heard", "themes",
+                                "working_groups"}
+            assert bkg["stage"] in ("lead_group", "conversations", "analysis", "village_meeting",
+                                    "working_groups")
+            for g in bkg["working_groups"]:
+                assert set(g) == {"theme", "status", "advised_mode"}
+                assert g["status"] in ("active", "done", "stopped")
+                assert g["advised_mode"] in ("facilitate", "motivate", "support", "none", None)
+
+
+def test_burgerkracht_in_the_demo(status):
+    """The demo's villages stand at different stages of the Burgerkrachtgenerator."""
+    _, data = status
+    by = {p["village"]: p for p in data["pilots"]}
+    assert by["Beesd"]["burgerkracht"] is None                       # not used
+    assert by["Kootwijkerbroek"]["burgerkracht"]["stage"] == "lead_group"
+    laren = by["Laren"]["burgerkracht"]
+    assert (laren["stage"], laren["conversations"], laren["residents_heard"]) == \
+        ("conversations", 2, 11)
+    vorden = by["Vorden"]["burgerkracht"]
+    assert vorden["stage"] == "working_groups" and vorden["themes"] == 4
+    assert vorden["residents_heard"] == 33
+    assert {g["status"] for g in vorden["working_groups"]} == {"active", "done"}
+    assert "working_group_quiet" not in by["Vorden"]["alerts"]
+    heteren = by["Heteren"]["burgerkracht"]
+    assert {(g["theme"], g["advised_mode"]) for g in heteren["working_groups"]} == {
+        ("Het dorpshuis weer van iedereen", "motivate"),
+        ("Eenzaamheid onder ouderen", "facilitate")}
+    assert "working_group_quiet" in by["Heteren"]["alerts"]
+    # the pilot's modes in use include its groups' (Heteren: facilitate comes from a group)
+    assert by["Heteren"]["modes"] == ["facilitate", "motivate", "support"]
 
 
 def test_demo_spreads_over_steps_and_trips_alerts(status):
@@ -77,7 +110,8 @@ def test_no_personal_data_in_status(status):
     for text in (json.dumps(data, ensure_ascii=False), r.stdout):
         assert "Vorden" in text                       # the output is really there
         for person in ("Kamphuis", "@example.nl", "Besproken", "Keukentafel", "Stichting Zorg",
-                       "Past binnen de wet"):
+                       "Past binnen de wet", "Hoogland", "Bep", "Ouderen willen elkaar",
+                       "koffieochtend", "Kuipers"):
             assert person not in text
 
 

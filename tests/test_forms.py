@@ -231,6 +231,20 @@ def running_modes(db):
     return with_id(db, "working_modes", "AND ended_on IS NULL", pick="min")
 
 
+def bkg_records(table: str, where: str = ""):
+    """Working groups and their modes: in Vorden and Heteren (the demo's villages with
+    groups; each has two groups and two running modes, so a chooser stays on screen)."""
+    def setup(db):
+        out = []
+        for name in ("Vorden", "Heteren"):
+            v = vid(db, name)
+            rid = db.scalar(f"SELECT min(id) FROM {table} WHERE village_id = ? {where}", [v])
+            assert rid is not None, (table, name)
+            out.append({"vid": v, "id": int(rid)})
+        return tuple(out)
+    return setup
+
+
 def budget_setup(db):
     out = []
     for name in (A_NAME, B_NAME):
@@ -358,6 +372,19 @@ CASES = [
          chooser("mode_end", "which", lambda r, n: AS_OF - timedelta(days=n), "until"),
          widget("date_input", "mode_end", "until"),
          lambda db, r: row(db, "working_modes", r["id"], "ended_on"),
+         shows=const(AS_OF), untouched_refused=True, still_offered=False),
+    Case("bkg_group", PILOT, "bkg_group", bkg_records("working_groups", "AND status = 'active'"),
+         pilot_then("bkg_group_pick:{vid}"),
+         typed("date_input", "bkg_group", "plan", lambda r, n: AS_OF - timedelta(days=n)),
+         widget("date_input", "bkg_group", "plan"),
+         lambda db, r: row(db, "working_groups", r["id"], "status", "willingness", "ability",
+                           "plan_presented_on"),
+         shows=stored("working_groups", "plan_presented_on")),
+    Case("bkg_mode_end", PILOT, "bkg_mode_end",
+         bkg_records("working_group_modes", "AND ended_on IS NULL"), open_pilot,
+         chooser("bkg_mode_end", "which", lambda r, n: AS_OF - timedelta(days=n), "until"),
+         widget("date_input", "bkg_mode_end", "until"),
+         lambda db, r: row(db, "working_group_modes", r["id"], "ended_on"),
          shows=const(AS_OF), untouched_refused=True, still_offered=False),
     Case("phase", PILOT, "phase", lambda db: with_id(db, "initiatives"), open_pilot,
          chooser("phase", "which", lambda r, n: ("decay", "reorganisation")[n - 1], "phase",

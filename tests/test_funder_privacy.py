@@ -30,6 +30,11 @@ PERSONAL = {
     "mbc": ["willingness_evidence", "ability_evidence", "may_note"],
     "safeguarding": ["notes", "handed_over"],
     "actions": ["description"],
+    # the Burgerkrachtgenerator: people, summaries and notes (the funder gets counts only)
+    "bkg_lead_group": ["name"],
+    "bkg_conversations": ["summary", "led_by"],
+    "bkg_village_meetings": ["additions"],
+    "working_group_contacts": ["note"],
 }
 
 

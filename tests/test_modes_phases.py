@@ -38,7 +38,8 @@ def test_a_lead_records_both_modes(demo_db):
     steps.add_mode(demo_db, lead, vid, "do_nothing", AS_OF, "Koffieochtend is van bewoners",
                    AS_OF)
     f = dict(pilots.facts(demo_db, lead, AS_OF))[vid]
-    assert f.modes == ["do_it_yourself", "do_nothing", "motivate", "support"]
+    # (facilitate: a working group of Heteren's Burgerkrachtgenerator uses it)
+    assert f.modes == ["do_it_yourself", "do_nothing", "facilitate", "motivate", "support"]
     with pytest.raises(Invalid) as e:
         steps.add_mode(demo_db, lead, vid, "none", AS_OF, "Oude code", AS_OF)
     assert "werkwijze" in e.value.problems["mode"]

@@ -7,9 +7,9 @@ from itertools import product
 
 import pytest
 
-from dorp import rules
+from dorp import burgerkracht as bk, rules
 from dorp.method import ALERTS, LINES
-from tests.rulefacts import BOTH, TODAY, facts, mbc, meeting, records
+from tests.rulefacts import BOTH, TODAY, facts, mbc, meeting, records, replace
 
 SCORES = [None, 1, 2, 3, 4, 5]
 MAY = [True, False, None]
@@ -277,6 +277,12 @@ def tripping(code: str, status: str):
         "no_exit_plan": facts(4, status, **{**ok4, "has_exit_plan": False},
                               at_entry=records(D, **ok4), line_history=good_lines),
         "stale": facts(1, status, last_activity=OLD),
+        # the Burgerkrachtgenerator: an active working group without contact for 61 days
+        "working_group_quiet": replace(
+            facts(4, status, **ok4, at_entry=records(D, **ok4), line_history=good_lines),
+            burgerkracht=bk.Facts(groups=(bk.Group(name="Werkgroep", theme="Thema",
+                                                   status="active",
+                                                   started_on=TODAY - timedelta(days=61)),))),
     }
     return cases[code]
 
@@ -288,7 +294,7 @@ def test_each_alert_for_each_status(code, status):
     got = rules.alerts(f, TODAY)
     if status in ("stopped", "completed"):
         assert got == []
-    elif status == "paused" and code in ("mbc_no_go", "stale"):
+    elif status == "paused" and code in ("mbc_no_go", "stale", "working_group_quiet"):
         assert code not in got
     else:
         assert code in got

@@ -51,7 +51,7 @@ def test_status_tab_shows_stage_gate_and_alerts_in_plain_dutch(app_as, demo_db):
     assert "**Lang niets vastgelegd**: Al 144 dagen niets vastgelegd \\(laatst op 8 jul 2026" \
         in warnings
     assert [m.value for m in at.metric][:2] == ["1 · Willen", "Actief"]
-    assert len(at.tabs) == 5
+    assert len(at.tabs) == 6                  # status, the four steps, Burgerkrachtgenerator
 
 
 def test_consent_refused_without_who_then_saved(app_as, demo_db):

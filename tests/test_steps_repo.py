@@ -338,11 +338,11 @@ def test_funder_cannot_read_step_details(demo_db):
 
 def test_one_mode_at_a_time_per_kind_and_ending_it(demo_db):
     db = demo_db
-    v = vid(db, "Vorden")       # demo: facilitate in use
+    v = vid(db, "Laren")        # demo: support in use (and no working groups with modes)
     with pytest.raises(Invalid):
-        steps.add_mode(db, LEAD, v, "facilitate", TODAY, "nog eens", TODAY)
+        steps.add_mode(db, LEAD, v, "support", TODAY, "nog eens", TODAY)
     m = steps.modes(db, LEAD, v).iloc[0]
     with pytest.raises(Invalid):
         steps.end_mode(db, LEAD, int(m.id), date(2000, 1, 1), int(m.version), TODAY)
     steps.end_mode(db, LEAD, int(m.id), TODAY, int(m.version), TODAY)
-    assert pilot_json(db, "Vorden")["modes"] == []
+    assert pilot_json(db, "Laren")["modes"] == []

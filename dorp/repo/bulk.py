@@ -10,6 +10,7 @@ from typing import Callable
 
 import pandas as pd
 
+from dorp import bkg_sheets
 from dorp.access import User, require
 from dorp.db import Db, Tx
 from dorp.sheets import BY_NAME, SHEETS
@@ -17,6 +18,9 @@ from dorp.sheets import BY_NAME, SHEETS
 # Tables emptied by a replace, children first.
 DATA_TABLES = (
     "ballot_tallies", "ballot_codes", "ballot_options", "ballot_rounds", "vonk_ideas",
+    "working_group_contacts", "working_group_modes", "working_groups", "bkg_subgroups",
+    "bkg_village_meetings", "bkg_theme_sources", "bkg_themes", "bkg_conversations",
+    "bkg_lead_group",
     "vonk_contests", "initiative_phases", "actions", "mbc_effects", "pitches", "start_meetings", "consent", "mbc", "partners",
     "steering_members", "steering_meetings", "line_scores", "working_modes", "initiatives",
     "safeguarding", "budget", "step_moves", "user_villages", "pilots", "villages",
@@ -162,6 +166,53 @@ LOAD_SQL: dict[str, list[str]] = {
            CROSS JOIN LATERAL generate_series(1, r.codes_issued) AS g(n)
            WHERE NOT EXISTS (SELECT 1 FROM ballot_codes k WHERE k.round_id = r.id)""",
     ],
+    # The Burgerkrachtgenerator (issue 15).
+    "bkg_lead_group": [f"""INSERT INTO bkg_lead_group (village_id, name, role, joined_on)
+        SELECT v.id, src.name, src.role, src.joined_on FROM src {_V}"""],
+    "bkg_conversations": [f"""INSERT INTO bkg_conversations (village_id, seq, held_on,
+            participants, question, summary, led_by)
+        SELECT v.id, src.number, src.date, src.participants, src.question, src.summary,
+               src.led_by FROM src {_V}"""],
+    "bkg_themes": [
+        f"""INSERT INTO bkg_themes (village_id, theme, found_on)
+            SELECT v.id, src.theme, src.found_on FROM src {_V}""",
+        """INSERT INTO bkg_theme_sources (village_id, theme_id, conversation_id)
+           SELECT v.id, t.id, c.id FROM links l
+           JOIN villages v ON v.name = l.village
+           JOIN bkg_themes t ON t.village_id = v.id AND t.theme = l.theme
+           JOIN bkg_conversations c ON c.village_id = v.id AND c.seq = l.number"""],
+    "bkg_village_meetings": [f"""INSERT INTO bkg_village_meetings (village_id, held_on,
+            attendees, themes_recognised, additions)
+        SELECT v.id, src.date, src.attendees, src.themes_recognised, src.additions
+        FROM src {_V}"""],
+    "bkg_subgroups": [f"""INSERT INTO bkg_subgroups (village_id, meeting_id, theme_id, volunteers)
+        SELECT v.id, m.id, t.id, src.volunteers FROM src {_V}
+        JOIN bkg_village_meetings m ON m.village_id = v.id AND m.held_on = src.meeting_date
+        JOIN bkg_themes t ON t.village_id = v.id AND t.theme = src.theme"""],
+    "working_groups": [f"""INSERT INTO working_groups (village_id, theme_id, name, started_on,
+            plan_presented_on, willingness, ability, status)
+        SELECT v.id, t.id, src.name, src.started_on, src.plan_presented_on, src.willingness,
+               src.ability, src.status FROM src {_V}
+        JOIN bkg_themes t ON t.village_id = v.id AND t.theme = src.theme"""],
+    "working_group_modes": [f"""INSERT INTO working_group_modes (village_id, group_id, mode,
+            started_on, ended_on, reason)
+        SELECT v.id, g.id, src.mode, src.started_on, src.ended_on, src.reason FROM src {_V}
+        JOIN working_groups g ON g.village_id = v.id AND g.name = src.working_group"""],
+    "working_group_contacts": [f"""INSERT INTO working_group_contacts (village_id, group_id,
+            contact_on, kind, note)
+        SELECT v.id, g.id, src.date, src.kind, src.note FROM src {_V}
+        JOIN working_groups g ON g.village_id = v.id AND g.name = src.working_group"""],
+}
+
+# Sheets whose rows need preparing before loading, and extra tables a sheet's SQL reads.
+PREPARE: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    # conversations without a number are numbered after the given ones, in date order
+    "bkg_conversations": lambda df: df.assign(number=bkg_sheets.numbered(df)),
+}
+EXTRA_FRAMES: dict[str, Callable[[pd.DataFrame], dict[str, tuple[pd.DataFrame, dict]]]] = {
+    "bkg_themes": lambda df: {"links": (bkg_sheets.theme_links(df),
+                                        {"village": "VARCHAR", "theme": "VARCHAR",
+                                         "number": "BIGINT"})},
 }
 
 _FIRST_PHASES = """INSERT INTO initiative_phases (initiative_id, village_id, from_phase, to_phase,
@@ -173,7 +224,10 @@ _FIRST_PHASES = """INSERT INTO initiative_phases (initiative_id, village_id, fro
 LOAD_ORDER = ("programme", "villages", "pilots", "start_meetings", "votes", "consent", "mbc",
               "mbc_effects", "partners", "steering_members", "steering_meetings", "actions",
               "line_scores", "working_modes", "initiatives", "initiative_phases", "safeguarding",
-              "budget", "step_moves", "vonk_contests", "vonk_ideas", "ballot_results")
+              "budget", "step_moves", "bkg_lead_group", "bkg_conversations", "bkg_themes",
+              "bkg_village_meetings", "bkg_subgroups", "working_groups", "working_group_modes",
+              "working_group_contacts", "vonk_contests", "vonk_ideas",
+              "ballot_results")
 assert set(LOAD_ORDER) == set(BY_NAME) == set(LOAD_SQL)
 
 
@@ -212,12 +266,18 @@ def load(tx: Tx, tables: dict[str, pd.DataFrame],
         if df is None or df.empty:
             continue
         src = _complete(name, df)
-        tx.register("src", src, _sql_types(name))
+        if name in PREPARE:
+            src = PREPARE[name](src)
+        frames = {"src": (src, _sql_types(name)),
+                  **(EXTRA_FRAMES[name](src) if name in EXTRA_FRAMES else {})}
+        for alias, (frame, types) in frames.items():
+            tx.register(alias, frame, types)
         try:
             for sql in LOAD_SQL[name]:
                 tx.execute(sql)
         finally:
-            tx.unregister("src")
+            for alias in frames:
+                tx.unregister(alias)
         counts[name] = len(src)
         if progress:
             progress(name, len(src))
@@ -323,6 +383,30 @@ EXPORT_SQL: dict[str, str] = {
         LEFT JOIN villages v ON v.id = r.village_id
         LEFT JOIN vonk_contests c ON c.id = r.contest_id
         WHERE r.status = 'closed'""",
+    "bkg_lead_group": f"""SELECT v.name AS village, t.name, t.role, t.joined_on
+        FROM bkg_lead_group t {_VJ}""",
+    "bkg_conversations": f"""SELECT v.name AS village, t.held_on AS date, t.participants,
+        t.summary, t.seq AS number, t.question, t.led_by FROM bkg_conversations t {_VJ}""",
+    "bkg_themes": f"""SELECT v.name AS village, t.theme, t.found_on,
+        (SELECT string_agg(CAST(c.seq AS VARCHAR), ', ' ORDER BY c.seq)
+         FROM bkg_theme_sources s JOIN bkg_conversations c ON c.id = s.conversation_id
+         WHERE s.theme_id = t.id) AS conversations
+        FROM bkg_themes t {_VJ}""",
+    "bkg_village_meetings": f"""SELECT v.name AS village, t.held_on AS date, t.attendees,
+        t.themes_recognised, t.additions FROM bkg_village_meetings t {_VJ}""",
+    "working_groups": f"""SELECT v.name AS village, th.theme, t.name, t.started_on,
+        t.willingness, t.ability, t.plan_presented_on, t.status
+        FROM working_groups t {_VJ} JOIN bkg_themes th ON th.id = t.theme_id""",
+    "working_group_contacts": f"""SELECT v.name AS village, g.name AS working_group,
+        t.contact_on AS date, t.kind, t.note
+        FROM working_group_contacts t {_VJ} JOIN working_groups g ON g.id = t.group_id""",
+    "bkg_subgroups": f"""SELECT v.name AS village, m.held_on AS meeting_date, th.theme,
+        t.volunteers FROM bkg_subgroups t {_VJ}
+        JOIN bkg_village_meetings m ON m.id = t.meeting_id
+        JOIN bkg_themes th ON th.id = t.theme_id""",
+    "working_group_modes": f"""SELECT v.name AS village, g.name AS working_group, t.mode,
+        t.started_on, t.ended_on, t.reason
+        FROM working_group_modes t {_VJ} JOIN working_groups g ON g.id = t.group_id""",
 }
 assert set(EXPORT_SQL) == set(BY_NAME)
 

@@ -354,6 +354,29 @@ def people_counts(db: Db, user: User, cutoff: date, village_id: int | None = Non
     return db.one(_PEOPLE_SQL.format(vf=vf, vf_s=vf), [cutoff, village_id])
 
 
+# --- the Burgerkrachtgenerator, as counts only (issue 15) ------------------------------------
+
+_BKG_SQL = """
+SELECT
+  (SELECT count(*) FROM bkg_conversations c JOIN pilots p ON p.village_id = c.village_id
+    WHERE c.held_on <= ? {vf}) AS conversations,
+  (SELECT coalesce(sum(c.participants), 0) FROM bkg_conversations c
+    JOIN pilots p ON p.village_id = c.village_id WHERE c.held_on <= ? {vf}) AS residents_heard,
+  (SELECT count(*) FROM bkg_themes t JOIN pilots p ON p.village_id = t.village_id
+    WHERE (t.found_on IS NULL OR t.found_on <= ?) {vf}) AS themes,
+  (SELECT count(*) FROM working_groups g JOIN pilots p ON p.village_id = g.village_id
+    WHERE g.started_on <= ? AND g.status = 'active' {vf}) AS active_groups
+"""
+
+
+def burgerkracht_counts(db: Db, user: User, cutoff: date, village_id: int | None = None) -> dict:
+    """How far the Burgerkrachtgenerator got, as of `cutoff`: group conversations, residents
+    heard in them, themes found, working groups active. Counts only: no names, no summaries."""
+    require(user, "view_funder")
+    vf, params = _vf(village_id, "p.village_id")
+    return db.one(_BKG_SQL.format(vf=vf), [cutoff, *params] * 4)
+
+
 # --- everything at once: what the page, the PDF and the Excel summary show --------------------
 
 @dataclass
@@ -372,6 +395,7 @@ class FunderView:
     milestones: pd.DataFrame          # village, municipality, stage, reached_on, in_period
     pilots: pd.DataFrame              # village, municipality, stage, started_on, progress_text, lessons
     people: dict = field(default_factory=dict)
+    burgerkracht: dict = field(default_factory=dict)   # burgerkracht_counts
 
     @property
     def cutoff(self) -> date:
@@ -395,6 +419,8 @@ class FunderView:
             "residents_at_start": int(self.people.get("residents_at_start") or 0),
             "steering_members": int(self.people.get("steering_members") or 0),
             "initiatives": int(self.people.get("initiatives") or 0),
+            **{f"bkg_{k}": int(self.burgerkracht.get(k) or 0)
+               for k in ("conversations", "residents_heard", "themes", "active_groups")},
         }
 
     def summary_rows(self, lang: str = i18n.DEFAULT_LANG) -> list[tuple[str, str]]:
@@ -414,6 +440,11 @@ class FunderView:
             (t("residents_at_start"), suppress(f["residents_at_start"], lang)),
             (t("steering_members"), suppress(f["steering_members"], lang)),
             (t("initiatives"), suppress(f["initiatives"], lang)),
+            # Burgerkrachtgenerator: people and groups of people suppressed below 5
+            (t("bkg_conversations"), i18n.fmt_number(f["bkg_conversations"], lang)),
+            (t("bkg_residents_heard"), suppress(f["bkg_residents_heard"], lang)),
+            (t("bkg_themes"), i18n.fmt_number(f["bkg_themes"], lang)),
+            (t("bkg_active_groups"), suppress(f["bkg_active_groups"], lang)),
         ]
 
     def line_table(self, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
@@ -454,4 +485,5 @@ def view(db: Db, user: User, period: Period, today: date,
         milestones=milestones(db, user, period, today, village_id),
         pilots=pilot_texts(db, user, village_id),
         people=people_counts(db, user, cutoff, village_id),
+        burgerkracht=burgerkracht_counts(db, user, cutoff, village_id),
     )

@@ -6,10 +6,11 @@ from datetime import date
 
 import pandas as pd
 
-from dorp import rules
+from dorp import burgerkracht as bk, rules
 from dorp.access import AccessDenied, User
 from dorp.method import LINES, ROLES
 from dorp.db import Db
+from dorp.repo import burgerkracht as bk_repo
 from dorp.repo.cache import memo
 from dorp.repo.scope import village_filter
 
@@ -312,7 +313,9 @@ def facts_rows(db: Db, user: User, today: date) -> list[dict]:
 def facts(db: Db, user: User, today: date) -> list[tuple[int, rules.PilotFacts]]:
     """(village_id, facts) for every pilot the user may see. Funders see all pilots here:
     facts carry no personal data (no names of people, no notes)."""
-    return [(r["village_id"], _to_facts(r, today)) for r in facts_rows(db, user, today)]
+    instrument = bk_repo.facts_by_village(db, user, today)   # the Burgerkrachtgenerator (issue 15)
+    return [(r["village_id"], bk.attach(_to_facts(r, today), instrument.get(r["village_id"])))
+            for r in facts_rows(db, user, today)]
 
 
 @memo
