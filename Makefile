@@ -54,9 +54,9 @@ mutate: install
 	$(BIN)/mutmut results
 
 # Copy the screenshots the README shows from the browser tests' latest run into docs/.
-README_SHOTS := overzicht-dashboard stap-2-mbc dorpsdashboard-laren financiers \
-                stemmen-telefoon stemronde-beamer stemronde-uitslag de-vonk \
-               burgerkracht-tab burgerkracht-dashboard
+README_SHOTS := overzicht-dashboard stap-2-mbc dorpsdashboard-laren financiers financiers-boven programmaplan \
+	rapport-plan-1 rapport-plan-2 rapport-pilot-laren burgerkracht-tab burgerkracht-dashboard \
+	stemmen-telefoon stemronde-beamer stemronde-uitslag de-vonk
 screenshots:
 	mkdir -p docs/screenshots
 	for s in $(README_SHOTS); do cp tests/artifacts/$$s.png docs/screenshots/; done

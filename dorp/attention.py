@@ -15,7 +15,7 @@ from datetime import date
 
 import pandas as pd
 
-from dorp import i18n, rules
+from dorp import i18n, plan, rules
 from dorp.method import ALERTS
 
 # Each cause: the step it belongs to and where it is fixed (page, tab of the pilot page).
@@ -29,14 +29,16 @@ CAUSES: dict[str, tuple[int, str, str | None]] = {
     "exit_plan": (4, "pilot", "4"),
     "working_groups": (4, "pilot", "5"),    # the Burgerkrachtgenerator's tab
     "stale": (0, "pilot", None),
+    "plan": (0, "plan", None),        # the programme plan (dorp/plan.py): kept on Programmaplan
 }
-PAGES = {"pilot": "pages/pilot.py", "metingen": "pages/metingen.py"}
+PAGES = {"pilot": "pages/pilot.py", "metingen": "pages/metingen.py", "plan": "pages/plan.py"}
 
 # The cause of each alert code, and of each unmet entry criterion (rules.missing_for).
 CAUSE_OF_ALERT = {
     "consent_missing": "consent", "mbc_no_go": "mbc", "steering_incomplete": "steering_members",
     "steering_dissatisfied": "steering_meeting", "line_low": "lines", "line_declining": "lines",
     "no_exit_plan": "exit_plan", "working_group_quiet": "working_groups", "stale": "stale",
+    "behind_plan": "plan",
 }
 CAUSE_OF_GATE = {
     "not_chosen": "vote", "consent_municipality": "consent", "consent_community": "consent",
@@ -129,6 +131,14 @@ def explain(code: str, f: rules.PilotFacts, today: date, line_facts: dict[str, d
         return "; ".join(parts) + "."
     if code == "no_exit_plan":
         return t("no_exit_plan")
+    if code == "behind_plan":   # the programme plan (dorp/plan.py)
+        nxt = plan.next_stage(f.step, f.status)
+        due = f.plan.get(nxt) if nxt else None
+        if due is not None:
+            days = (today - due).days
+            if nxt == "completed":
+                return t("behind_plan_completed", date=day(due), days=days)
+            return t("behind_plan", n=nxt, date=day(due), days=days, now=f.step)
     if code == "working_group_quiet":
         parts = []
         for g in f.burgerkracht.quiet_groups(today):

@@ -115,6 +115,8 @@ EDITABLE = {
     "consent", "mbc", "mbc_effects", "partners", "steering_members", "steering_meetings",
     "actions", "line_scores", "working_modes", "initiatives", "safeguarding", "budget",
     "users", "ballot_rounds", "ballot_options", "vonk_contests", "vonk_ideas",
+    # the programme plan (0012_plan.sql)
+    "plan_steps", "plan_milestones", "plan_spend", "plan_line_targets",
     # the Burgerkrachtgenerator (migration 0011)
     "bkg_lead_group", "bkg_conversations", "bkg_themes", "bkg_village_meetings", "bkg_subgroups",
     "working_groups", "working_group_modes", "working_group_contacts",

@@ -116,18 +116,19 @@ def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
         "programme", "villages", "pilots", "votes", "start_meetings", "consent", "mbc",
         "mbc_effects", "partners", "steering_members", "steering_meetings", "actions",
         "line_scores", "working_modes", "initiatives", "initiative_phases", "safeguarding",
-        "budget", "step_moves")}
+        "budget", "step_moves", "plan_steps", "plan_milestones", "plan_spend",
+        "plan_line_targets")}
     start = _month(today, -30)
     t["programme"].append({"name": PROGRAMME_NAME, "funder": "Provincie Gelderland",
                            "start_date": start, "end_date": _month(today, 18), "is_demo": True})
     for name, mun, cbs, pop, lat, lon in VILLAGES:
         t["villages"].append({"village": name, "municipality": mun, "cbs_code": cbs,
                               "population": pop, "lat": lat, "lon": lon})
-    t["budget"] += [
+    t["budget"] += [   # the allocations; spending per half-year comes with the plan
         {"village": None, "category": "Programmaleiding en coaching", "source": "province",
-         "period": start, "budgeted": 180000.0, "spent": 121500.0},
+         "period": start, "budgeted": 180000.0, "spent": 0.0},
         {"village": None, "category": "Kennisdeling en evaluatie", "source": "province",
-         "period": start, "budgeted": 40000.0, "spent": 18250.0},
+         "period": start, "budgeted": 40000.0, "spent": 0.0},
     ]
     people = iter(f"{f} {l}" for f in FIRST for l in LAST[::-1])
     quiet_end = {}
@@ -257,13 +258,162 @@ def build(today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
             t["step_moves"].append({"village": p.village, "from_step": frm, "to_step": to,
                                     "from_status": fst, "to_status": tst, "moved_on": on,
                                     "moved_by": "Ilse Kamphuis", "reason": why, "override": False})
+        reached = {}
+        for _frm, to, _fst, tst, on, _why in moves:
+            key = "completed" if tst == "completed" else str(to)
+            reached.setdefault(key, on)
         for src, amount in (("province", 30000.0), ("municipality", 20000.0), ("other", 5000.0)):
-            spent_share = min(1.0, p.months / 24)
+            # The allocation at the start; the spending per half-year (below, with the plan).
             t["budget"].append({"village": p.village, "category": "Uitvoering pilot", "source": src,
-                                "period": started, "budgeted": amount,
-                                "spent": round(amount * spent_share * rnd.uniform(0.7, 1.0), 2)})
+                                "period": started, "budgeted": amount, "spent": 0.0})
+            pace = rnd.uniform(0.7, 1.0)   # how close to the plan this pilot spends
+            _pilot_spending(t, p, started, src, amount, pace, quiet_end[p.village], today)
+        _pilot_plan(t, p, reached, today)
+    _programme_plan(t, start, _month(today, 18), today)
     _burgerkracht(t, today)
     return {name: pd.DataFrame(rows) for name, rows in t.items() if rows}
+
+
+# --- the programme plan (issue 18): some pilots on time, some behind ---------------------------
+# Days from today to the planned date of each pilot's next stage (negative: already past), and
+# how many days after (+) or before (-) its plan it reached each stage it did reach.
+PLAN_NEXT = {"Vorden": 90, "Laren": -45, "Heteren": 300, "Doornspijk": -10,
+             "Kootwijkerbroek": -60, "Gendringen": 30, "Dinxperlo": -35, "Wekerom": 75,
+             "Beesd": -90}
+PLAN_SLIP = {"Vorden": {"3": 7, "4": -14}, "Winssen": {"2": 10, "completed": 20},
+             "Laren": {"3": 21, "4": 30}, "Heteren": {"2": -5}, "Doornspijk": {"3": 12},
+             "Kootwijkerbroek": {"2": 14, "3": 30}, "Dinxperlo": {"2": 20},
+             "Wekerom": {"2": -76}}
+PLAN_EXPLANATION = {
+    "Laren": "De afronding schuift op: het draagvlak in het dorp zakte dit najaar terug. De "
+             "stuurgroep houdt eerst een extra bewonersavond voordat de borging wordt geregeld.",
+    "Kootwijkerbroek": "De gemeente heeft nog geen vaste vertegenwoordiger in de stuurgroep; "
+                       "de uitvoering start zodra die er is.",
+    "Dinxperlo": "De mBc liet weinig bereidheid en bekwaamheid zien. Dorp en gemeente bespreken "
+                 "of de pilot doorgaat; daarom is stap 3 nog niet begonnen.",
+    "Wekerom": "Gemeente en dorp waren het snel eens, dus de mBc kon eerder beginnen dan "
+               "gepland.",
+    "Winssen": "Winssen is afgerond; de overdracht aan de stichting kostte drie weken extra.",
+}
+PROGRAMME_EXPLANATION = (
+    "Zes van de tien pilots liggen op of voor schema. Vier lopen meer dan een maand achter, "
+    "steeds bij de overgang naar de volgende stap: waar de gemeente of het dorp nog niet "
+    "klaar is, wachten we liever dan dat we doorduwen. De besteding loopt daardoor iets "
+    "achter op het plan.")
+# Months between planned stages after the last reached one.
+_STAGE_MONTHS = {"2": 1, "3": 2, "4": 3, "completed": 18}
+_STAGES = ("1", "2", "3", "4", "completed")
+
+
+def _half(d: date) -> date:
+    return date(d.year, 1 if d.month <= 6 else 7, 1)
+
+
+def _halves(first: date, n: int) -> list[date]:
+    out, h = [], _half(first)
+    for _ in range(n):
+        out.append(h)
+        h = _month(h, 6)
+    return out
+
+
+def _months_done(quarter: date, today: date) -> int:
+    """Months of the quarter starting on `quarter` that have begun by today (at most 3)."""
+    return max(0, min(3, (today.year - quarter.year) * 12 + today.month - quarter.month + 1))
+
+
+def _pilot_spending(t: dict, p: Plan, started: date, src: str, amount: float, pace: float,
+                    last: date, today: date) -> None:
+    """The plan for one source (the allocation over four half-years) and what was spent in
+    each half-year up to today (less for pilots behind their plan)."""
+    behind = PLAN_NEXT.get(p.village, 0) < -30
+    for h in _halves(started, 4):
+        planned = amount / 4
+        t["plan_spend"].append({"village": p.village, "period": h, "source": src,
+                                "planned": planned})
+        for q in (h, _month(h, 3)):   # spending is booked per quarter
+            if q > today or (p.status == "completed" and q > last):
+                continue
+            factor = pace * (0.75 if behind else 1.0) * _months_done(q, today) / 3
+            t["budget"].append({"village": p.village, "category": "Uitvoering pilot",
+                                "source": src, "period": q, "budgeted": 0.0,
+                                "spent": round(planned / 2 * factor, 2)})
+
+
+def _pilot_plan(t: dict, p: Plan, reached: dict, today: date) -> None:
+    """Planned dates: each reached stage shifted by its slip; the next one PLAN_NEXT days from
+    today; the later ones at the method's usual pace."""
+    slip = PLAN_SLIP.get(p.village, {})
+    planned: dict[str, date] = {}
+    for stage in _STAGES:
+        if stage in reached:
+            planned[stage] = reached[stage] - timedelta(days=slip.get(stage, 0))
+        elif p.status != "completed":
+            before = planned[_STAGES[_STAGES.index(stage) - 1]]
+            if not any(s not in reached for s in _STAGES[:_STAGES.index(stage)]):
+                planned[stage] = today + timedelta(days=PLAN_NEXT[p.village])
+            else:
+                planned[stage] = _month(before, _STAGE_MONTHS[stage])
+    t["plan_steps"].append({"village": p.village,
+                            **{("completed_on" if s == "completed" else f"step_{s}_on"): d
+                               for s, d in planned.items()},
+                            "explanation": PLAN_EXPLANATION.get(p.village)})
+    s1 = reached["1"]
+    t["plan_milestones"].append({"village": p.village, "milestone": "Eerste bewonersavond",
+                                 "planned_on": s1 + timedelta(days=30),
+                                 "reached_on": s1 + timedelta(days=30 + slip.get("2", 0) // 2)})
+    if p.village == "Vorden":
+        t["plan_milestones"] += [
+            {"village": p.village, "milestone": "Werkgroep vervoer gestart",
+             "planned_on": reached["4"] + timedelta(days=60),
+             "reached_on": reached["4"] + timedelta(days=50)},
+            {"village": p.village, "milestone": "Overdracht aan Stichting Zorg Vorden",
+             "planned_on": today + timedelta(days=80), "reached_on": None}]
+    if p.village == "Laren":
+        t["plan_milestones"].append({"village": p.village,
+                                     "milestone": "Extra bewonersavond over draagvlak",
+                                     "planned_on": today - timedelta(days=20), "reached_on": None})
+    if p.village == "Kootwijkerbroek":
+        t["plan_milestones"].append({"village": p.village,
+                                     "milestone": "Vaste vertegenwoordiger gemeente in de stuurgroep",
+                                     "planned_on": today - timedelta(days=75), "reached_on": None})
+
+
+def _programme_plan(t: dict, start: date, end: date, today: date) -> None:
+    """The programme's own plan: its explanation, two milestones, the programme lines'
+    planned spending per half-year (and what was spent), and targets for two lines."""
+    t["plan_steps"].append({"village": None, "explanation": PROGRAMME_EXPLANATION})
+    t["plan_milestones"] += [
+        {"village": None, "milestone": "Tussenevaluatie met de provincie",
+         "planned_on": _month(start, 12), "reached_on": _month(start, 12) + timedelta(days=9)},
+        {"village": None, "milestone": "Eindevaluatie en slotbijeenkomst",
+         "planned_on": end - timedelta(days=30), "reached_on": None}]
+    halves = [h for h in _halves(start, 12) if h <= end]
+    for category, amount, spent_share in (("Programmaleiding en coaching", 180000.0, 0.95),
+                                          ("Kennisdeling en evaluatie", 40000.0, 0.6)):
+        for i, h in enumerate(halves):
+            planned = round(amount / len(halves), 2)
+            if i == len(halves) - 1:   # the last half-year takes the rounding
+                planned = round(amount - planned * (len(halves) - 1), 2)
+            t["plan_spend"].append({"village": None, "period": h, "source": "province",
+                                    "planned": planned})
+            for q in (h, _month(h, 3)):
+                if q <= today:
+                    t["budget"].append({"village": None, "category": category,
+                                        "source": "province", "period": q, "budgeted": 0.0,
+                                        "spent": round(planned / 2 * spent_share
+                                                       * _months_done(q, today) / 3, 2)})
+    # plan_spend rows are per (village, period, source): the two programme lines add up.
+    merged: dict[tuple, float] = {}
+    for r in t["plan_spend"]:
+        key = (r["village"], r["period"], r["source"])
+        merged[key] = round(merged.get(key, 0.0) + r["planned"], 2)
+    t["plan_spend"] = [{"village": v, "period": h, "source": s, "planned": a}
+                       for (v, h, s), a in merged.items()]
+    t["plan_line_targets"] += [
+        {"village": None, "line": "broad_support", "score": 3, "by_month": 12},
+        {"village": None, "line": "safeguarding", "score": 3, "by_month": 18},
+        {"village": "Laren", "line": "broad_support", "score": 4, "by_month": 12}]
 
 
 # --- the Burgerkrachtgenerator (ch. 4) in four villages at different stages -------------------

@@ -37,7 +37,8 @@ from dorp import bkg_sheets
 from dorp.access import User, require
 from dorp.db import Db
 from dorp.errors import Refused
-from dorp.sheets import BY_NAME, COLUMNS, KEYS, SHEET_DOCS, SHEETS, TEXT_MAX, Col
+from dorp.sheets import (BY_NAME, COLUMNS, KEYS, PLAN_DATES, PLAN_SHEETS, SHEET_DOCS, SHEETS,
+                         TEXT_MAX, Col)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024       # an uploaded file
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024    # what an .xlsx (a zip) may unpack to
@@ -342,6 +343,17 @@ def _message(code: str, col: Col | None, value) -> str:
         return "Dit blad moet precies één rij hebben (het programma)."
     if code == "end_before_start":
         return "De einddatum ligt vóór de begindatum."
+    if code == "unknown_pilot":
+        return f"Dorp {v} heeft geen pilot (blad 'pilots'); een plan hoort bij een pilot."
+    if code == "plan_order":
+        return (f"{v} ligt vóór de geplande datum van een eerdere stap; de stappen volgen "
+                "elkaar op.")
+    if code == "plan_programme_dates":
+        return ("Een rij zonder dorp geldt voor het hele programma: vul daar alleen de "
+                "toelichting in, geen datums.")
+    if code == "half_year":
+        return (f"{v} is niet de eerste dag van een halfjaar; vul 1 januari of 1 juli in "
+                "(bijv. 2026-07-01).")
     if code == "unknown_mbc":
         return ("Er is geen mBc van dit dorp op deze datum (blad 'mbc', kolommen village en "
                 "assessed_on).")
@@ -363,6 +375,13 @@ def _key_tuples(df: pd.DataFrame, cols: Iterable[str]) -> pd.Series:
                      index=df.index, dtype=object)
 
 
+def _check(fn, error: str) -> pa.Check:
+    """A check of one column whose result covers every row of the sheet. ignore_na=False:
+    otherwise pandera hands the check only the filled cells, the full-length result no
+    longer lines up, and the problem is reported without its row (as "'False'")."""
+    return pa.Check(fn, error=error, ignore_na=False)
+
+
 def _schema(name: str, raw: pd.DataFrame, typed: pd.DataFrame, bad: dict[str, pd.Series],
             villages: set, municipalities: set, typed_all: dict[str, pd.DataFrame]
             ) -> pa.DataFrameSchema:
@@ -372,25 +391,27 @@ def _schema(name: str, raw: pd.DataFrame, typed: pd.DataFrame, bad: dict[str, pd
         checks = []
         if c in raw.columns:
             t = typed[c]
-            checks.append(pa.Check(lambda s, m=bad[c]: ~m, error="type"))
+            checks.append(_check(lambda s, m=bad[c]: ~m, error="type"))
             if col.choices:
-                checks.append(pa.Check(lambda s, t=t, ch=col.choices: t.isna() | t.isin(ch),
+                checks.append(_check(lambda s, t=t, ch=col.choices: t.isna() | t.isin(ch),
                                        error="choices"))
             if col.lo is not None or col.hi is not None:
                 lo = -math.inf if col.lo is None else col.lo
                 hi = math.inf if col.hi is None else col.hi
-                checks.append(pa.Check(
+                checks.append(_check(
                     lambda s, t=t, lo=lo, hi=hi: (t.isna() | ((t >= lo) & (t <= hi))).fillna(True)
                     .astype(bool), error="range"))
             if col.kind == "text":
-                checks.append(pa.Check(lambda s, t=t: t.isna() | (t.str.len() <= TEXT_MAX),
+                checks.append(_check(lambda s, t=t: t.isna() | (t.str.len() <= TEXT_MAX),
                                        error="too_long"))
             if c == "village" and name != "villages":
-                checks.append(pa.Check(lambda s, t=t: t.isna() | t.isin(villages),
+                checks.append(_check(lambda s, t=t: t.isna() | t.isin(villages),
                                        error="unknown_village"))
             if c == "municipality" and name in ("votes",):
-                checks.append(pa.Check(lambda s, t=t: t.isna() | t.isin(municipalities),
+                checks.append(_check(lambda s, t=t: t.isna() | t.isin(municipalities),
                                        error="unknown_municipality"))
+            if name in PLAN_SHEETS:
+                checks += _plan_checks(name, c, typed, typed_all, villages)
         columns[c] = pa.Column(None, nullable=not col.needed, required=c in sheet.required,
                                checks=checks)
 
@@ -429,6 +450,36 @@ def _schema(name: str, raw: pd.DataFrame, typed: pd.DataFrame, bad: dict[str, pd
     for code, ok in bkg_sheets.row_checks(name, typed, typed_all):
         frame_checks.append(pa.Check(lambda d, ok=ok: ok, error=code))
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=False)
+
+
+def _plan_checks(name: str, c: str, typed: pd.DataFrame, typed_all: dict[str, pd.DataFrame],
+                 villages: set) -> list[pa.Check]:
+    """Row checks of the plan sheets: the village has a pilot; plan_steps' dates in the order
+    of the steps, and none on the programme's row; plan_spend per half-year."""
+    out = []
+    t = typed[c]
+    if c == "village":
+        pilots = typed_all.get("pilots")
+        with_pilot = set(pilots["village"].dropna()) if pilots is not None \
+            and "village" in pilots.columns else set()
+        # When the pilots sheet names an unknown village itself, that is the problem to fix
+        # (reported there); every plan row of the pilot it lost would only repeat it.
+        if with_pilot <= villages:
+            out.append(_check(lambda s: t.isna() | t.isin(with_pilot) | ~t.isin(villages),
+                              error="unknown_pilot"))
+    if name == "plan_steps" and c in PLAN_DATES:
+        if "village" in typed.columns:
+            out.append(_check(lambda s: t.isna() | typed["village"].notna(),
+                              error="plan_programme_dates"))
+        earlier = [d for d in PLAN_DATES[:PLAN_DATES.index(c)] if d in typed.columns]
+        if earlier:
+            latest = typed[earlier].max(axis=1)
+            out.append(_check(lambda s: (t.isna() | latest.isna() | (t >= latest)).astype(bool),
+                              error="plan_order"))
+    if name == "plan_spend" and c == "period":
+        out.append(_check(lambda s: (t.isna() | ((t.dt.day == 1) & t.dt.month.isin([1, 7])))
+                            .astype(bool), error="half_year"))
+    return out
 
 
 def validate(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[Problem]]:

@@ -118,6 +118,7 @@ ALERTS: tuple[str, ...] = (
     "line_low",
     "line_declining",
     "no_exit_plan",
+    "behind_plan",
     "working_group_quiet",
     "stale",
 )

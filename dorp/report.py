@@ -75,6 +75,8 @@ def tables(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> dict[str, pd.Data
     bs = view.budget_by_source
     by_source = pd.DataFrame({
         t("col_source"): bs["source"].map(src_label),
+        t("col_budgeted_period"): bs["budgeted_period"].round(2),
+        t("col_spent_period"): bs["spent_period"].round(2),
         t("col_budgeted"): bs["budgeted"].round(2),
         t("col_spent"): bs["spent"].round(2),
         t("col_spent_share"): bs["spent_share"].map(lambda x: i18n.fmt_percent(x, lang)),
@@ -85,12 +87,17 @@ def tables(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> dict[str, pd.Data
         t("col_level"): bc["level"].map(lambda s: t(f"level_{s}")),
         t("col_category"): bc["category"],
         t("col_source"): bc["source"].map(src_label),
+        t("col_budgeted_period"): bc["budgeted_period"].astype(float).round(2),
+        t("col_spent_period"): bc["spent_period"].astype(float).round(2),
         t("col_budgeted"): bc["budgeted"].astype(float).round(2),
         t("col_spent"): bc["spent"].astype(float).round(2),
     })
     bp = view.budget_by_pilot
-    by_pilot = pd.DataFrame({t("col_village"): bp["village"], t("col_budgeted"): bp["budgeted"].round(2),
-                             t("col_spent"): bp["spent"].round(2)})
+    by_pilot = pd.DataFrame({t("col_village"): bp["village"],
+                             t("col_budgeted_period"): bp["budgeted_period"].astype(float).round(2),
+                             t("col_spent_period"): bp["spent_period"].astype(float).round(2),
+                             t("col_budgeted"): bp["budgeted"].astype(float).round(2),
+                             t("col_spent"): bp["spent"].astype(float).round(2)})
     ms = view.milestones
     milestones = pd.DataFrame({
         t("col_reached_on"): ms["reached_on"],
@@ -106,11 +113,110 @@ def tables(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> dict[str, pd.Data
         t("col_started_on"): pl["started_on"],
         t("progress"): pl["progress_text"].fillna(""), t("lessons"): pl["lessons"].fillna(""),
     })
-    return {"report.sheet_summary": summary, "report.sheet_stages": stages,
-            "report.sheet_over_time": over, "report.sheet_lines": lines,
-            "report.sheet_budget": by_source, "report.sheet_budget_lines": by_cat,
-            "report.sheet_budget_pilots": by_pilot, "report.sheet_milestones": milestones,
-            "report.sheet_pilots": pilots}
+    out = {"report.sheet_summary": summary, "report.sheet_plan_summary": plan_summary_table(view, lang)}
+    out.update(plan_tables(view, lang, numbers=True))
+    out.update({"report.sheet_stages": stages,
+                "report.sheet_over_time": over, "report.sheet_lines": lines,
+                "report.sheet_budget": by_source, "report.sheet_budget_lines": by_cat,
+                "report.sheet_budget_pilots": by_pilot, "report.sheet_milestones": milestones,
+                "report.sheet_pilots": pilots})
+    return out
+
+
+# --- the plan against what happened (issue 18): one set of tables for page, PDF and Excel -----
+
+def check_table(findings, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+    """The check before sending (dorp.textcheck findings) as a table for the lead."""
+    t = lambda k: i18n.t(f"check.{k}", lang)  # noqa: E731
+    return pd.DataFrame({t("col_village"): [f.village for f in findings],
+                         t("col_field"): [t(f"field_{f.field}") for f in findings],
+                         t("col_what"): [f.text(lang) for f in findings]},
+                        columns=[t("col_village"), t("col_field"), t("col_what")])
+
+
+def plan_summary_table(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+    """The plain summary and the lead's explanation, as rows of text (Excel)."""
+    t = lambda k: i18n.t(f"plan.{k}", lang)  # noqa: E731
+    p = view.plan
+    rows = [(t("section"), line) for line in p.summary_lines(lang)]
+    rows.append((t("explanation_title"), plain_text(p.explanation) or t("explanation_none")))
+    return pd.DataFrame(rows, columns=[i18n.t("funder.col_figure", lang),
+                                       i18n.t("funder.col_value", lang)])
+
+
+def plan_tables(view: FunderView, lang: str = i18n.DEFAULT_LANG, numbers: bool = False
+                ) -> dict[str, pd.DataFrame]:
+    """The plan against what happened as display tables (translated headers): per pilot,
+    every step, spending per source, the lines against their targets (summary and per
+    pilot) and the plan's milestones. `numbers`: money and dates as values (Excel) instead
+    of Dutch text (page, PDF). Keys are the catalog keys of the sheet names."""
+    from dorp import plan as P
+    t = lambda k: i18n.t(f"plan.{k}", lang)  # noqa: E731
+    p = view.plan
+    money = (lambda x: round(float(x), 2)) if numbers else (lambda x: i18n.fmt_money(x, lang))  # noqa: E731
+    day = (lambda d: _as_date(d)) if numbers else (lambda d: i18n.fmt_date(_as_date(d), lang))  # noqa: E731
+    label = lambda s: stage_label(s, lang)  # noqa: E731
+    pl = p.pilots
+    pilots = pd.DataFrame({
+        t("col_village"): pl["village"],
+        t("col_stage"): pl["stage"].map(label),
+        t("col_standing"): [p.standing_text(r, lang) for r in pl.to_dict("records")],
+        t("col_next"): [label(s) if isinstance(s, str) else "–" for s in pl["next_stage"]],
+        t("col_next_planned"): pl["next_planned"].map(day),
+        t("col_explanation"): pl["explanation"].map(lambda x: plain_text(x) or "–"),
+    })
+    st = p.steps
+    steps = pd.DataFrame({
+        t("col_village"): st["village"],
+        t("col_step"): st["stage"].map(label),
+        t("col_planned"): st["planned"].map(day),
+        t("col_reached"): st["reached"].map(day),
+        t("col_result"): [P.comparison_text(P.Comparison(k, int(d)), lang)
+                          for k, d in zip(st["kind"], st["days"])],
+    })
+    sp = p.spend
+    spend = pd.DataFrame({
+        t("col_source"): sp["source"].map(lambda s: i18n.t(f"funder.source_{s}", lang)),
+        t("col_planned_period"): sp["planned"].map(money),
+        t("col_planned_to_date"): sp["planned_to_date"].map(money),
+        t("col_spent"): sp["spent"].map(money),
+        t("col_difference"): sp["difference"].map(money),
+        t("col_share"): sp["share"].map(lambda x: i18n.fmt_percent(x, lang)),
+        t("col_planned_cum"): sp["planned_cum"].map(money),
+        t("col_spent_cum"): sp["spent_cum"].map(money),
+    })
+    ts = p.targets_summary
+    results = {r: i18n.t(f"plan.result.{r}", lang) for r in P.TARGET_RESULTS}
+    targets_summary = pd.DataFrame({
+        t("col_line"): ts["line"].map(lambda ln: i18n.label("line", ln, lang)),
+        t("col_pilots"): ts["pilots"],
+        **{results[r]: ts[r] for r in P.TARGET_RESULTS if r != "no_start"},
+    })
+    tp = p.targets
+    num = lambda v: None if v is None or pd.isna(v) else int(v)  # noqa: E731
+    show = (lambda v: num(v)) if numbers else (lambda v: "–" if num(v) is None else str(num(v)))  # noqa: E731
+    targets = pd.DataFrame({
+        t("col_village"): tp["village"],
+        t("col_line"): tp["line"].map(lambda ln: i18n.label("line", ln, lang)),
+        t("col_target"): [i18n.t("plan.target_short", lang, score=sc, month=m)
+                          for sc, m in zip(tp["target"], tp["by_month"])],
+        t("col_due"): tp["due_on"].map(day),
+        t("col_at_due"): tp["at_due"].map(show),
+        t("col_latest"): tp["latest"].map(show),
+        t("col_result"): tp["result"].map(results),
+    })
+    ms = p.milestones
+    milestones = pd.DataFrame({
+        t("col_milestone"): ms["name"],
+        t("col_village"): ms["village"].map(lambda v: t("programme") if v is None or pd.isna(v) else v),
+        t("col_planned"): ms["planned_on"].map(day),
+        t("col_reached"): ms["reached_on"].map(day),
+        t("col_result"): [P.comparison_text(P.Comparison(k, int(d)), lang)
+                          for k, d in zip(ms["kind"], ms["days"])],
+    })
+    return {"report.sheet_plan_pilots": pilots, "report.sheet_plan_steps": steps,
+            "report.sheet_plan_spend": spend, "report.sheet_plan_targets": targets_summary,
+            "report.sheet_plan_targets_pilots": targets, "report.sheet_plan_milestones": milestones}
 
 
 # --- Excel ------------------------------------------------------------------------------------
@@ -121,7 +227,10 @@ def build_xlsx(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> bytes:
     from openpyxl.utils import get_column_letter
 
     buf = io.BytesIO()
-    money_cols = {i18n.t("funder.col_budgeted", lang), i18n.t("funder.col_spent", lang)}
+    money_cols = {i18n.t(k, lang) for k in (
+        "funder.col_budgeted", "funder.col_spent", "funder.col_budgeted_period",
+        "funder.col_spent_period", "plan.col_planned_period", "plan.col_planned_to_date",
+        "plan.col_spent", "plan.col_difference", "plan.col_planned_cum", "plan.col_spent_cum")}
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         head = pd.DataFrame([
             (i18n.t("report.title", lang), view.programme.get("name", "")),
@@ -211,7 +320,8 @@ def build_pdf(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> bytes:
             text = text[:-1]
         return text + "…"
 
-    def table(rows: list[list[str]], widths: tuple[int, ...], align_right: set[int] = frozenset()):
+    def table(rows: list[list[str]], widths: tuple[int, ...], align_right: set[int] = frozenset(),
+              size: float = 9):
         """A simple grid: one line per row, header repeated after a page break. (fpdf2's
         table() wraps text but costs ~3 ms a cell; a 300-pilot report has thousands.)"""
         scale = pdf.epw / sum(widths)
@@ -219,12 +329,19 @@ def build_pdf(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> bytes:
         h = 6.0
 
         def row(cells, header=False):
-            pdf.set_font("Vera", "B" if header else "", 8.5 if header else 9)
+            pdf.set_font("Vera", "B" if header else "", 8.5 if header else size)
             if header:
                 pdf.set_fill_color(225, 235, 245)
             for i, (w, v) in enumerate(zip(ws, cells)):
+                if header:   # a long header gets a smaller font before it is cut
+                    hs = 8.5
+                    while hs > 6 and pdf.get_string_width(str(v)) > w - 2.4:
+                        hs -= 0.5
+                        pdf.set_font("Vera", "B", hs)
                 pdf.cell(w, h, fit(str(v), w), border=1, align="R" if i in align_right else "L",
                          fill=header)
+                if header:
+                    pdf.set_font("Vera", "B", 8.5)
             pdf.ln(h)
 
         row(rows[0], header=True)
@@ -277,6 +394,11 @@ def build_pdf(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> bytes:
     table([[ft("col_stage"), ft("col_pilots")],
            *[[stage_label(s, lang), i18n.fmt_number(n, lang)]
              for s, n in zip(view.stages_now["stage"], view.stages_now["n"])]], (110, 64), {1})
+
+    # The plan against what happened (issue 18): the summary, the lead's explanation, per
+    # pilot, spending per source with the cumulative curve, the lines' targets, milestones.
+    _plan_pages(pdf, view, lang, h1, h2, para, table)
+
     # Charts.
     pdf.add_page()
     h1(t("charts"))
@@ -297,23 +419,29 @@ def build_pdf(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> bytes:
     pdf.add_page()
     h1(t("budget"))
     para(ft("budget_caption", date=i18n.fmt_date(view.cutoff, lang, "long")), 9)
+    para(ft("budget_period_caption", start=i18n.fmt_date(view.period.start, lang, "long"),
+            date=i18n.fmt_date(view.cutoff, lang, "long")), 9)
     bs = view.budget_by_source
-    table([[ft("col_source"), ft("col_budgeted"), ft("col_spent"), ft("col_spent_share"),
-            ft("col_budget_share")],
-           *[[ft(f"source_{r.source}"), money(r.budgeted), money(r.spent),
+    table([[ft("col_source"), ft("col_budgeted_period"), ft("col_spent_period"),
+            ft("col_budgeted"), ft("col_spent"), ft("col_spent_share"), ft("col_budget_share")],
+           *[[ft(f"source_{r.source}"), money(r.budgeted_period), money(r.spent_period),
+              money(r.budgeted), money(r.spent),
               i18n.fmt_percent(r.spent_share, lang), i18n.fmt_percent(r.budget_share, lang)]
-             for r in bs.itertuples()]], (28, 36, 36, 30, 44), {1, 2, 3, 4})
+             for r in bs.itertuples()]], (22, 28, 28, 30, 30, 18, 18), {1, 2, 3, 4, 5, 6}, size=8)
     h2(ft("budget_lines"))
     bc = view.budget_by_category
-    table([[ft("col_level"), ft("col_category"), ft("col_source"), ft("col_budgeted"), ft("col_spent")],
-           *[[ft(f"level_{r.level}"), r.category, ft(f"source_{r.source}"), money(r.budgeted),
-              money(r.spent)] for r in bc.itertuples()]], (24, 62, 28, 30, 30), {3, 4})
+    table([[ft("col_level"), ft("col_category"), ft("col_source"), ft("col_budgeted_period"),
+            ft("col_spent_period"), ft("col_budgeted"), ft("col_spent")],
+           *[[ft(f"level_{r.level}"), r.category, ft(f"source_{r.source}"),
+              money(r.budgeted_period), money(r.spent_period), money(r.budgeted), money(r.spent)]
+             for r in bc.itertuples()]], (17, 41, 20, 24, 24, 24, 24), {3, 4, 5, 6}, size=7.5)
     if not view.village and not view.budget_by_pilot.empty:
         h2(ft("budget_pilots"))
         bp = view.budget_by_pilot
-        table([[ft("col_village"), ft("col_budgeted"), ft("col_spent")],
-               *[[r.village, money(r.budgeted), money(r.spent)] for r in bp.itertuples()]],
-              (74, 50, 50), {1, 2})
+        table([[ft("col_village"), ft("col_budgeted_period"), ft("col_spent_period"),
+                ft("col_budgeted"), ft("col_spent")],
+               *[[r.village, money(r.budgeted_period), money(r.spent_period), money(r.budgeted),
+                  money(r.spent)] for r in bp.itertuples()]], (42, 33, 33, 33, 33), {1, 2, 3, 4})
 
     # Milestones.
     pdf.add_page()
@@ -337,20 +465,115 @@ def build_pdf(view: FunderView, lang: str = i18n.DEFAULT_LANG) -> bytes:
         para(f"{ft('col_municipality')}: {r.municipality}    {ft('col_stage')}: {stage_label(r.stage, lang)}"
              f"    {ft('col_started_on')}: {i18n.fmt_date(_as_date(r.started_on), lang)}", 9)
         own = by_village.get(r.village)
-        if own is not None and not own.empty:
+        planned = not view.plan.steps.empty and (view.plan.steps["village"] == r.village).any()
+        if own is not None and not own.empty and not planned:   # else in the plan's table
             h2(t("reached"))
             table([[ft("col_stage"), ft("col_reached_on")],
                    *[[stage_label(m.stage, lang), i18n.fmt_date(m.reached_on, lang)]
                      for m in own.itertuples()]], (110, 64))
         b = money_by_village.get(r.village)
         if b is not None:
-            para(f"{ft('col_budgeted')}: {money(b.budgeted)}    {ft('col_spent')}: {money(b.spent)}", 9)
+            para(f"{ft('col_budgeted')}: {money(b.budgeted)}    {ft('col_spent')}: {money(b.spent)}"
+                 f"    {ft('col_spent_period')}: {money(b.spent_period)}", 9)
+        _plan_pilot(view, r.village_id, r.village, lang, h2, para, table)
         h2(ft("progress"))
         para(plain_text(r.progress_text) or ft("no_text"))
         h2(ft("lessons"))
         para(plain_text(r.lessons) or ft("no_text"))
 
     return bytes(pdf.output())
+
+
+def _plan_pages(pdf, view: FunderView, lang: str, h1, h2, para, table) -> None:
+    """The plan against what happened, for the PDF: the same tables as the page."""
+    from dorp import plan as P
+    from dorp.charts import funder as funder_charts
+    pt = lambda k, **kw: i18n.t(f"plan.{k}", lang, **kw)  # noqa: E731
+    rt = lambda k: i18n.t(f"report.{k}", lang)  # noqa: E731
+    p = view.plan
+    pdf.add_page()
+    h1(rt("plan"))
+    for line in p.summary_lines(lang):
+        para(line, 11)
+    h2(pt("explanation_title"))
+    para(plain_text(p.explanation) or pt("explanation_none"))
+    if not p.pilots.empty:
+        h2(pt("pilots_title"))
+        rows = []
+        for r in p.pilots.to_dict("records"):
+            st = P.Standing(r["standing"], int(r["days"] or 0), r["standing_stage"]
+                            if isinstance(r["standing_stage"], str) else None)
+            rows.append([r["village"], stage_label(r["stage"], lang), standing_short(st, lang),
+                         stage_label(r["next_stage"], lang) if isinstance(r["next_stage"], str)
+                         else "–", i18n.fmt_date(_as_date(r["next_planned"]), lang)])
+        table([[pt("col_village"), pt("col_stage"), pt("col_standing"), pt("col_next"),
+                pt("col_next_planned")], *rows], (29, 47, 40, 30, 28))
+        explained = [r for r in p.pilots.to_dict("records") if plain_text(r["explanation"])]
+        if explained and len(p.pilots) > 1:
+            h2(pt("col_explanation"))
+            for r in explained:
+                para(f"{r['village']}: {plain_text(r['explanation'])}", 9)
+    tables_ = plan_tables(view, lang)
+    h2(pt("spend_section"))
+    if p.spend_planned:
+        df = tables_["report.sheet_plan_spend"]
+        head = [pt("col_source"), pt("col_planned_period"), pt("col_planned_to_date"),
+                pt("col_spent"), pt("col_difference"), pt("col_share")]
+        table([head, *df[head].astype(str).values.tolist()], (24, 32, 32, 30, 30, 26),
+              {1, 2, 3, 4, 5})
+        head = [pt("col_source"), pt("col_planned_cum"), pt("col_spent_cum")]
+        table([head, *df[head].astype(str).values.tolist()], (44, 65, 65), {1, 2})
+        para(pt("spend_caption", date=i18n.fmt_date(view.cutoff, lang, "long")), 8)
+        if pdf.get_y() > 150:
+            pdf.add_page()
+        h2(pt("curve_title"))
+        pdf.image(io.BytesIO(chart_png(funder_charts.spend_curve(p.curve, lang, funder_charts.WIDTH))),
+                  w=150)
+        para(pt("curve_caption", date=i18n.fmt_date(view.cutoff, lang, "long")), 8)
+    else:
+        para(pt("spend_none"))
+    h2(pt("targets_section"))
+    if p.targets.empty:
+        para(pt("targets_none"))
+    else:
+        df = tables_["report.sheet_plan_targets"]
+        table([list(df.columns), *df.astype(str).values.tolist()],
+              (44, 22, 22, 24, 22, 20, 20), {1, 2, 3, 4, 5, 6})
+        para(pt("targets_caption"), 8)
+    h2(pt("milestones_section"))
+    if p.milestones.empty:
+        para(pt("milestones_none"))
+    else:
+        df = tables_["report.sheet_plan_milestones"]
+        table([list(df.columns), *df.astype(str).values.tolist()], (52, 28, 24, 24, 46))
+
+
+def _plan_pilot(view: FunderView, village_id, village: str, lang: str, h2, para, table) -> None:
+    """One pilot's planned steps against the reached ones, and the lead's explanation."""
+    from dorp import plan as P
+    pt = lambda k: i18n.t(f"plan.{k}", lang)  # noqa: E731
+    p = view.plan
+    rows = p.steps[p.steps["village"] == village]
+    mine = p.pilots[p.pilots["village"] == village]
+    if rows.empty or mine.empty:
+        return
+    h2(i18n.t("report.plan_pilot", lang))
+    r = mine.iloc[0].to_dict()
+    para(p.standing_text(r, lang), 9)
+    table([[pt("col_step"), pt("col_planned"), pt("col_reached"), pt("col_result")],
+           *[[stage_label(s.stage, lang), i18n.fmt_date(_as_date(s.planned), lang),
+              i18n.fmt_date(_as_date(s.reached), lang),
+              P.comparison_text(P.Comparison(s.kind, int(s.days)), lang)]
+             for s in rows.itertuples()]], (46, 30, 30, 68))
+    if plain_text(r["explanation"]):
+        para(f"{pt('col_explanation')}: {plain_text(r['explanation'])}", 9)
+
+
+def standing_short(s, lang: str = i18n.DEFAULT_LANG) -> str:
+    """A standing in a few words, for narrow table cells: "Op schema", "45 dagen achter"."""
+    if s.kind in ("behind", "ahead"):
+        return i18n.t(f"plan.standing.short_{s.kind}_days", lang, days=s.days)
+    return i18n.t(f"plan.standing.short_{s.kind}", lang)
 
 
 def plain_text(v) -> str:

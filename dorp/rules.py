@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable
 
+from dorp import plan as programme_plan
 from dorp.method import ALERTING_STATUSES, ALERTS, LINES, PRESENT_AT, STALE_DAYS
 
 BOTH_PARTIES = frozenset({"municipality", "community"})
@@ -169,6 +170,9 @@ class PilotFacts:
     line_history: dict[str, list[int]] = field(default_factory=dict)  # last two, oldest first
     last_activity: date | None = None
     modes: list[str] = field(default_factory=list)
+    # The programme plan (dorp/plan.py): stage ("1".."4", "completed") -> planned date of
+    # entering it. Empty: no plan.
+    plan: dict[str, date] = field(default_factory=dict)
     # The Burgerkrachtgenerator in this village (dorp.burgerkracht.Facts; None: not used).
     burgerkracht: object | None = None
 
@@ -358,6 +362,9 @@ ALERT_RULES: dict[str, AlertRule] = {
     # Nothing recorded in the 90 days before today, for an active pilot.
     "stale": lambda f, today: f.status == "active" and (
         f.last_activity is None or f.last_activity < today - timedelta(days=STALE_DAYS)),
+    # The programme plan (dorp/plan.py): the next step (completion, at step 4) planned more
+    # than 30 days before today, for an active pilot; none without a plan.
+    "behind_plan": lambda f, today: programme_plan.behind_plan(f.step, f.status, f.plan, today),
     # Burgerkrachtgenerator, step 5: the method leaves working groups "een vacuüm" on purpose;
     # an active group of an active pilot without contact in the last 60 days is flagged.
     "working_group_quiet": lambda f, today: (f.status == "active" and f.burgerkracht is not None

@@ -73,10 +73,24 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("ballot_results", ("round", "kind", "opened_on", "option", "votes"),
           ("municipality", "meeting_date", "village", "contest", "closed_on", "choices",
            "codes_issued", "codes_used"), promised=False),
+    # The programme plan (issue 18): what the funder funded, to compare with what came of it.
+    Sheet("plan_steps", ("village", "step_1_on", "step_2_on", "step_3_on", "step_4_on",
+                         "completed_on"), ("explanation",), promised=False),
+    Sheet("plan_milestones", ("village", "milestone", "planned_on"), ("reached_on",),
+          promised=False),
+    Sheet("plan_spend", ("village", "period", "source", "planned"), promised=False),
+    Sheet("plan_line_targets", ("village", "line", "score", "by_month"), promised=False),
     Sheet("bkg_subgroups", ("village", "meeting_date", "theme", "volunteers"), promised=False),
     Sheet("working_group_modes", ("village", "working_group", "mode", "started_on"),
           ("ended_on", "reason"), promised=False),
 )
+
+# Sheets whose `village` must be a village with a pilot (empty: the programme as a whole).
+PLAN_SHEETS: tuple[str, ...] = ("plan_steps", "plan_milestones", "plan_spend",
+                                "plan_line_targets")
+# plan_steps: the planned dates in the order the pilot passes them.
+PLAN_DATES: tuple[str, ...] = ("step_1_on", "step_2_on", "step_3_on", "step_4_on",
+                               "completed_on")
 
 BY_NAME = {s.name: s for s in SHEETS}
 
@@ -413,6 +427,47 @@ COLUMNS: dict[str, dict[str, Col]] = {
         "codes_issued": Col("int", "Aantal uitgegeven codes.", lo=0),
         "codes_used": Col("int", "Aantal gebruikte codes (uitgebrachte stemmen).", lo=0),
     },
+    "plan_steps": {
+        "village": Col("text", "Naam van het dorp met een pilot, precies zoals op het blad "
+                               "'villages'. Leeg: de rij voor het hele programma (daar alleen "
+                               "de toelichting, geen datums)."),
+        "step_1_on": Col("date", "Geplande datum waarop de pilot start (stap 1: gemeente en "
+                                 "dorpsgemeenschap willen)."),
+        "step_2_on": Col("date", "Geplande datum waarop de pilot stap 2 ingaat (de "
+                                 "maatschappelijke businesscase)."),
+        "step_3_on": Col("date", "Geplande datum waarop de pilot stap 3 ingaat (de "
+                                 "stuurgroep)."),
+        "step_4_on": Col("date", "Geplande datum waarop de pilot stap 4 ingaat (de "
+                                 "uitvoering)."),
+        "completed_on": Col("date", "Geplande datum waarop de pilot is afgerond (de borging "
+                                    "geregeld, de ondersteuning stopt)."),
+        "explanation": Col("text", "Toelichting van de programmaleider voor de financier: "
+                                   "waarom de pilot (of het programma) voor of achter ligt. "
+                                   "Zonder namen of andere persoonsgegevens."),
+    },
+    "plan_milestones": {
+        "village": Col("text", "Naam van het dorp met een pilot; leeg: een mijlpaal van het "
+                               "hele programma."),
+        "milestone": Col("text", "Wat er bereikt moet zijn, bijv. 'Bewonersavond gehouden'. "
+                                 "Zonder namen van personen.", True),
+        "planned_on": Col("date", "Geplande datum.", True),
+        "reached_on": Col("date", "Datum waarop de mijlpaal is bereikt (leeg: nog niet)."),
+    },
+    "plan_spend": {
+        "village": Col("text", "Naam van het dorp met een pilot; leeg: besteding op "
+                               "programmaniveau."),
+        "period": Col("date", "Het halfjaar: 1 januari of 1 juli (bijv. 2026-07-01).", True),
+        "source": Col("text", "Wie betaalt.", True, choices=BUDGET_SOURCES),
+        "planned": Col("money", "Geplande besteding in dat halfjaar, in euro.", True, lo=0),
+    },
+    "plan_line_targets": {
+        "village": Col("text", "Naam van het dorp met een pilot; leeg: het doel geldt voor "
+                               "elke pilot zonder eigen doel voor deze lijn."),
+        "line": Col("text", "Welke van de vijf lijnen.", True, choices=LINES),
+        "score": _score("Ten minste deze score.", True),
+        "by_month": Col("int", "Uiterlijk in deze maand van de pilot (gerekend vanaf de start; "
+                               "12 = na een jaar).", True, lo=1, hi=240),
+    },
 }
 
 # What may appear only once per sheet (the natural key of a row).
@@ -432,6 +487,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "vonk_contests": ("village", "title"),
     "vonk_ideas": ("village", "contest", "title"),
     "ballot_results": ("round", "opened_on", "option"),
+    "plan_steps": ("village",),
+    "plan_milestones": ("village", "milestone"),
+    "plan_spend": ("village", "period", "source"),
+    "plan_line_targets": ("village", "line"),
     "bkg_lead_group": ("village", "name"),
     "bkg_themes": ("village", "theme"),
     "bkg_village_meetings": ("village", "date"),
@@ -481,6 +540,12 @@ SHEET_DOCS: dict[str, str] = {
                   "stemmen, prijs en nazorg.",
     "ballot_results": "Extra: uitslagen van gesloten stemrondes met de telefoon, alleen "
                       "aantallen per optie (nooit codes).",
+    "plan_steps": "Plan: per pilot de geplande datum van elke stap en van de afronding, met "
+                  "de toelichting voor de financier (een rij zonder dorp: het programma).",
+    "plan_milestones": "Plan: geplande mijlpalen per pilot of voor het programma, en wanneer "
+                       "ze bereikt zijn.",
+    "plan_spend": "Plan: geplande besteding per halfjaar en per financieringsbron.",
+    "plan_line_targets": "Plan: doelen per lijn, bijv. breed draagvlak 3 of hoger in maand 12.",
 }
 
 assert set(COLUMNS) == set(BY_NAME) == set(SHEET_DOCS)

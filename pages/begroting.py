@@ -34,6 +34,7 @@ d2.download_button(ui.t("budget.download_xlsx"),
                    data=lambda: report.build_xlsx(funder.view(db, user, whole, today), lang),
                    file_name=f"voortgangsrapportage-programma-{today.isoformat()}.xlsx",
                    mime=report.XLSX_MIME, on_click="ignore", key="budget_xlsx")
+ui.check_before_sending(db, user, today)   # before the report goes out (issue 18)
 
 
 def as_id(v) -> int | None:

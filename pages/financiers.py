@@ -43,6 +43,10 @@ def chart(name: str, build) -> None:
 
 cutoff = ui.fmt_date(view.cutoff)
 
+# The check before sending (leads only): texts that contradict the pilot's state, are missing
+# or are the same for several pilots (dorp.textcheck).
+ui.check_before_sending(db, user, today, village_id)
+
 # Downloads: built only when clicked (same view as on screen).
 d1, d2, _ = st.columns([2, 2, 3])
 d1.download_button(ui.t("funder.download_pdf"), data=lambda: report.build_pdf(view, lang),
@@ -51,6 +55,18 @@ d1.download_button(ui.t("funder.download_pdf"), data=lambda: report.build_pdf(vi
 d2.download_button(ui.t("funder.download_xlsx"), data=lambda: report.build_xlsx(view, lang),
                    file_name=report.file_stem(view) + ".xlsx", mime=report.XLSX_MIME,
                    on_click="ignore", key="funder_xlsx")
+
+# On plan? The plain summary, with the lead's explanation beside it.
+pv = view.plan
+with st.container(border=True):
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(ui.t("plan.section"))
+        for line in pv.summary_lines(lang):
+            st.markdown(ui.md(line))
+    with right:
+        st.markdown(f"**{ui.t('plan.explanation_title')}**")
+        st.markdown(ui.md(report.plain_text(pv.explanation) or ui.t("plan.explanation_none")))
 
 # Summary figures.
 st.subheader(ui.t("funder.summary"))
@@ -79,28 +95,76 @@ with right:
     st.caption(ui.t("funder.budget_caption", date=cutoff))
     chart("budget", lambda: charts.budget(view.budget_by_source, lang))
 
-left, right = st.columns(2)
+left, _ = st.columns(2)
 with left:
     lt = view.line_table(lang)
     st.dataframe(lt, hide_index=True, width="stretch",
                  column_config={"line": st.column_config.TextColumn(ui.t("funder.col_line"), width="medium"),
                                 **{str(k): st.column_config.TextColumn(str(k), width=40) for k in range(1, 6)},
                                 "mean": ui.t("funder.col_mean")})
-with right:
+if True:   # the budget per source, period and cumulative: the whole width (seven columns)
     bs = view.budget_by_source
+    money = lambda x: i18n.fmt_money(x, lang)  # noqa: E731
+    st.markdown(f"**{ui.t('funder.budget')}**")
     st.dataframe(
         bs.assign(
             source=bs["source"].map(lambda s: ui.t(f"funder.source_{s}")),
-            budgeted=bs["budgeted"].map(lambda x: i18n.fmt_money(x, lang)),
-            spent=bs["spent"].map(lambda x: i18n.fmt_money(x, lang)),
+            budgeted_period=bs["budgeted_period"].map(money),
+            spent_period=bs["spent_period"].map(money),
+            budgeted=bs["budgeted"].map(money),
+            spent=bs["spent"].map(money),
             spent_share=bs["spent_share"].map(lambda x: i18n.fmt_percent(x, lang)),
             budget_share=bs["budget_share"].map(lambda x: i18n.fmt_percent(x, lang)),
-        ),
+        )[["source", "budgeted_period", "spent_period", "budgeted", "spent", "spent_share",
+           "budget_share"]],
         hide_index=True, width="stretch",
-        column_config={"source": ui.t("funder.col_source"), "budgeted": ui.t("funder.col_budgeted"),
+        column_config={"source": ui.t("funder.col_source"),
+                       "budgeted_period": ui.t("funder.col_budgeted_period"),
+                       "spent_period": ui.t("funder.col_spent_period"),
+                       "budgeted": ui.t("funder.col_budgeted"),
                        "spent": ui.t("funder.col_spent"), "spent_share": ui.t("funder.col_spent_share"),
                        "budget_share": ui.t("funder.col_budget_share")})
+    st.caption(ui.t("funder.budget_period_caption", start=ui.fmt_date(view.period.start), date=cutoff))
 
+# --- the plan against what happened ----------------------------------------------------------------
+st.header(ui.t("plan.section"))
+tables = ui.cached(("funder.plan_tables", period, village_id), lambda: report.plan_tables(view, lang))
+st.subheader(ui.t("plan.pilots_title"))
+st.dataframe(tables["report.sheet_plan_pilots"], hide_index=True, width="stretch")
+if not pv.steps.empty:
+    with st.expander(ui.t("plan.steps_all")):
+        st.dataframe(tables["report.sheet_plan_steps"], hide_index=True, width="stretch")
+
+st.subheader(ui.t("plan.spend_section"))
+if pv.spend_planned:
+    left, right = st.columns(2)
+    with left:
+        chart("plan_spend", lambda: charts.spend_period(pv.spend, lang))
+    with right:
+        st.markdown(f"**{ui.t('plan.curve_title')}**")
+        chart("plan_curve", lambda: charts.spend_curve(pv.curve, lang))
+        st.caption(ui.t("plan.curve_caption", date=cutoff))
+    st.dataframe(tables["report.sheet_plan_spend"], hide_index=True, width="stretch")
+    st.caption(ui.t("plan.spend_caption", date=cutoff))
+else:
+    st.info(ui.t("plan.spend_none"))
+
+st.subheader(ui.t("plan.targets_section"))
+if pv.targets.empty:
+    st.info(ui.t("plan.targets_none"))
+else:
+    st.dataframe(tables["report.sheet_plan_targets"], hide_index=True, width="stretch")
+    st.caption(ui.t("plan.targets_caption"))
+    with st.expander(ui.t("plan.targets_per_pilot")):
+        st.dataframe(tables["report.sheet_plan_targets_pilots"], hide_index=True, width="stretch")
+
+st.subheader(ui.t("plan.milestones_section"))
+if pv.milestones.empty:
+    st.info(ui.t("plan.milestones_none"))
+else:
+    st.dataframe(tables["report.sheet_plan_milestones"], hide_index=True, width="stretch")
+
+st.header(ui.t("funder.progress_section"))
 st.subheader(ui.t("funder.milestones"))
 ms = view.milestones
 in_period = ms[ms["in_period"].astype(bool)] if not ms.empty else ms
@@ -147,9 +211,16 @@ if len(view.pilots) > PILOTS_AS_CARDS:
                        "municipality": ui.t("funder.col_municipality"),
                        "stage": ui.t("funder.col_stage"), "progress_text": ui.t("funder.progress"),
                        "lessons": ui.t("funder.lessons")})
+standing = {row["village_id"]: row for row in pv.pilots.to_dict("records")}
 for r in (view.pilots.itertuples() if len(view.pilots) <= PILOTS_AS_CARDS else ()):
     with st.expander(f"{r.village} · {funder.stage_label(r.stage, lang)}"):
         st.caption(f"{ui.t('funder.col_municipality')}: {r.municipality}")
+        row = standing.get(r.village_id)
+        if row is not None:
+            st.markdown(f"**{ui.t('plan.col_standing')}**")
+            st.text(pv.standing_text(row, lang))
+            if row["explanation"]:
+                st.text(report.plain_text(row["explanation"]))
         st.markdown(f"**{ui.t('funder.progress')}**")
         st.text(report.plain_text(r.progress_text) or ui.t("funder.no_text"))
         st.markdown(f"**{ui.t('funder.lessons')}**")

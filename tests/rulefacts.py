@@ -18,7 +18,7 @@ def records(on: date = TODAY, **kw) -> Records:
 def facts(step: int = 1, status: str = "active", *, at_entry: Records | None = None,
           entered_on: date | None = None, last_activity: date | None = TODAY,
           line_history: dict | None = None, override_current: bool = False,
-          modes: list | None = None, **now) -> PilotFacts:
+          modes: list | None = None, plan: dict | None = None, **now) -> PilotFacts:
     """A pilot whose today's records are `now` (Records fields); with `at_entry`, the
     records of the day it entered its stage (`entered_on`, default that record's day)."""
     if at_entry is not None and entered_on is None:
@@ -26,7 +26,7 @@ def facts(step: int = 1, status: str = "active", *, at_entry: Records | None = N
     return PilotFacts(village="X", municipality="Y", step=step, status=status,
                       now=records(**now), entered_on=entered_on, at_entry=at_entry,
                       override_current=override_current, line_history=line_history or {},
-                      last_activity=last_activity, modes=modes or [])
+                      last_activity=last_activity, modes=modes or [], plan=plan or {})
 
 
 def mbc(w=None, a=None, may=None, on=TODAY, village=None, municipality=None) -> Assessment:

@@ -119,6 +119,11 @@ def _own_programme(db) -> None:
             "budget": [{"category": "Uitvoering", "source": "province", "budgeted": 100.0,
                         "spent": 10.0}],
             "step_moves": [{"to_step": 4, "to_status": "active", "moved_on": day}],
+            "plan_steps": [{"step_4_on": day, "completed_on": date(2027, 9, 1),
+                            "explanation": "Volgens plan."}],
+            "plan_milestones": [{"milestone": "Bewonersavond", "planned_on": day}],
+            "plan_spend": [{"period": date(2026, 1, 1), "source": "province", "planned": 100.0}],
+            "plan_line_targets": [{"line": "broad_support", "score": 3, "by_month": 12}],
         })
         # the rival pitched at the same meeting with as many votes: a tie for the one seat
         villages.append({"name": rival, "pilot": {"step": 1, "status": "stopped"},
@@ -159,6 +164,10 @@ def _ctx(db, names: dict[str, str] | None = None) -> dict:
             "start_meeting": meeting,
             "pitches": {r["id"]: 10 for r in db.rows(
                 "SELECT id FROM pitches WHERE meeting_id = ?", [meeting])},
+            "milestone": one("SELECT max(id) FROM plan_milestones WHERE village_id = ?"),
+            "spend": one("SELECT max(id) FROM plan_spend WHERE village_id = ?"),
+            "target": one("SELECT max(id) FROM plan_line_targets"
+                          " WHERE village_id = ? OR village_id IS NULL"),
             **_bkg_records(db, vid),
         }
     ctx["municipality"] = db.scalar("SELECT min(id) FROM municipalities")
@@ -204,7 +213,7 @@ def _period():
 
 
 from dorp.repo import (audit, budget, bulk, dashboard, funder, lines, moves, pilots,  # noqa: E402
-                       privacy, programme, steps, users)
+                       plan, privacy, programme, steps, users)
 from dorp.repo import burgerkracht as bkg  # noqa: E402
 
 D = TODAY - timedelta(days=1)
@@ -255,6 +264,14 @@ FUNCTIONS = {
     "funder.village_id_by_name": (lambda db, u, c: funder.village_id_by_name(db, u, A), "YNY"),
     "steps.initiative_phases": (lambda db, u, c: steps.initiative_phases(db, u, c["vid"]), "YAN"),
     "budget.lines": (lambda db, u, c: budget.lines(db, u), "YNY"),
+    # the programme plan: dates for the alert (scoped), the plan for the funder's view
+    "plan.due_dates": (lambda db, u, c: plan.due_dates(db, u), "YSY"),
+    "plan.steps_rows": (lambda db, u, c: plan.steps_rows(db, u), "YNY"),
+    "plan.milestones": (lambda db, u, c: plan.milestones(db, u), "YNY"),
+    "plan.spend_rows": (lambda db, u, c: plan.spend_rows(db, u), "YNY"),
+    "plan.target_rows": (lambda db, u, c: plan.target_rows(db, u), "YNY"),
+    "plan.view": (lambda db, u, c: plan.view(db, u, _period(), TODAY), "YNY"),
+    "plan.text_findings": (lambda db, u, c: plan.text_findings(db, u, TODAY), "YNN"),
     # one village: reads
     "dashboard.village": (lambda db, u, c: dashboard.village(db, u, c["vid"], TODAY), "YAN"),
     "lines.history": (lambda db, u, c: lines.history(db, u, c["vid"]), "YAN"),
@@ -263,6 +280,7 @@ FUNCTIONS = {
     "moves.pilot_facts": (lambda db, u, c: moves.pilot_facts(db, u, c["vid"], TODAY), "YAN"),
     "moves.pilot_record": (lambda db, u, c: moves.pilot_record(db, u, c["vid"]), "YAN"),
     "moves.timeline": (lambda db, u, c: moves.timeline(db, u, c["vid"]), "YAN"),
+    "plan.pilot": (lambda db, u, c: plan.pilot(db, u, c["vid"], TODAY), "YAN"),
     "steps.consent": (lambda db, u, c: steps.consent(db, u, c["vid"]), "YAN"),
     "steps.mbcs": (lambda db, u, c: steps.mbcs(db, u, c["vid"]), "YAN"),
     "steps.effects": (lambda db, u, c: steps.effects(db, u, c["vid"]), "YAN"),
@@ -359,6 +377,35 @@ FUNCTIONS = {
         db, u, c["vid"], "Voortgang", "Lessen", _version(db, "pilots", db.scalar(
             "SELECT id FROM pilots WHERE village_id = ?", [c["vid"]]))), "YNN"),
     "bulk.replace_all": (lambda db, u, c: bulk.replace_all(db, u, {}, replace=False), "YNN"),
+    # the programme plan: leads only
+    "plan.save_steps": (lambda db, u, c: plan.save_steps(
+        db, u, c["vid"], {"completed_on": TODAY + timedelta(days=400)},
+        db.scalar("SELECT version FROM plan_steps WHERE village_id = ?", [c["vid"]])), "YNN"),
+    "plan.add_milestone": (lambda db, u, c: plan.add_milestone(
+        db, u, {"village_id": c["vid"], "name": f"Mijlpaal {u.role}", "planned_on": TODAY}), "YNN"),
+    "plan.update_milestone": (lambda db, u, c: plan.update_milestone(
+        db, u, c["milestone"], {"village_id": c["vid"], "name": "Gewijzigd", "planned_on": TODAY},
+        _version(db, "plan_milestones", c["milestone"])), "YNN"),
+    "plan.delete_milestone": (lambda db, u, c: plan.delete_milestone(
+        db, u, c["milestone"], _version(db, "plan_milestones", c["milestone"])), "YNN"),
+    "plan.add_spend": (lambda db, u, c: plan.add_spend(
+        db, u, {"village_id": c["vid"], "period": date(2030, 1, 1), "source": "other",
+                "planned": "100"}), "YNN"),
+    "plan.update_spend": (lambda db, u, c: plan.update_spend(
+        db, u, c["spend"], {"village_id": c["vid"], "period": date(2031, 7, 1),
+                            "source": "other", "planned": "5"},
+        _version(db, "plan_spend", c["spend"])), "YNN"),
+    "plan.delete_spend": (lambda db, u, c: plan.delete_spend(
+        db, u, c["spend"], _version(db, "plan_spend", c["spend"])), "YNN"),
+    "plan.add_target": (lambda db, u, c: plan.add_target(
+        db, u, {"village_id": c["vid"], "line": "informal_formal", "score": 3,
+                "by_month": 12}), "YNN"),
+    "plan.update_target": (lambda db, u, c: plan.update_target(
+        db, u, c["target"], {"village_id": c["vid"], "line": "village_strength", "score": 4,
+                             "by_month": 18}, _version(db, "plan_line_targets", c["target"])),
+        "YNN"),
+    "plan.delete_target": (lambda db, u, c: plan.delete_target(
+        db, u, c["target"], _version(db, "plan_line_targets", c["target"])), "YNN"),
     "users.add": (lambda db, u, c: users.add(db, u, f"n-{u.role}-{c['vid']}", "funder",
                                              "lang-genoeg-1"), "YNN"),
     "users.disable": (lambda db, u, c: users.disable(db, u, T_FUNDER), "YNN"),

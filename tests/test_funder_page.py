@@ -24,14 +24,18 @@ def test_funder_lands_on_the_funder_page_with_the_shared_figures(app_as, demo_db
     assert _metrics(at) == dict(view.summary_rows())
     assert _metrics(at)["Mijlpalen in de periode"] == "1"     # Winssen completed in Q4 2026
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    assert len(specs) == 4
+    assert len(specs) == 6      # four of progress, two of the plan (spending in the period, curve)
     subheads = [s.value for s in at.subheader]
     for s in ("Pilots per stap", "Pilots per stap door de tijd", "De vijf lijnen over het programma",
               "Begroting en besteding per financieringsbron", "Mijlpalen in deze periode",
-              "Per pilot: voortgang en lessen"):
+              "Per pilot: voortgang en lessen", "Plan tegenover werkelijkheid",
+              "Per pilot: op schema?", "Besteding: gepland tegenover besteed, per bron"):
         assert s in subheads
+    # The lines' table counts pilots, not people: shown as they are (no "<5").
     lines = at.dataframe[0].value
-    assert "<5" in lines.to_numpy().ravel().tolist()
+    assert "<5" not in lines.to_numpy().ravel().tolist()
+    assert lines.set_index("line").loc["Breed draagvlak", ["1", "2", "3", "4", "5"]].tolist() \
+        == [str(n) for n in view.line_counts[view.line_counts.line == "broad_support"].n]
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Rapport downloaden (PDF)", "Samenvatting downloaden (Excel)"]
     assert len(at.expander) >= 10          # one per pilot (+ all milestones)

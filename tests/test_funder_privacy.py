@@ -81,12 +81,25 @@ def test_view_frames_hold_only_aggregate_columns(demo_db):
     allowed = {"day", "stage", "n", "line", "score", "pilots", "min", "median", "mean", "max",
                "source", "budgeted", "spent", "spent_share", "budget_share", "level", "category",
                "village", "municipality", "reached_on", "in_period", "village_id", "started_on",
-               "progress_text", "lessons"}
+               "progress_text", "lessons", "budgeted_period", "spent_period"}
     for name in ("stages_now", "stages_over_time", "line_counts", "line_stats", "budget_by_source",
                  "budget_by_category", "budget_by_pilot", "milestones", "pilots"):
         cols = set(getattr(view, name).columns)
         assert cols <= allowed, (name, cols - allowed)
-    assert set(view.people) == {"residents_at_start", "steering_members", "initiatives"}
+    assert set(view.people) == {"residents_at_start", "steering_members", "initiatives", "parts"}
+    # the parts behind the totals are counts only
+    assert all(isinstance(n, int) for ns in view.people["parts"].values() for n in ns)
+    # the plan against what happened: dates, stages, money, scores and the lead's texts
+    plan_allowed = {"village_id", "village", "municipality", "stage", "standing", "days",
+                    "standing_stage", "standing_planned", "next_stage", "next_planned",
+                    "explanation", "planned", "reached", "kind", "source", "planned_to_date",
+                    "spent", "planned_cum", "spent_cum", "difference", "share", "day", "amount",
+                    "line", "target", "by_month", "due_on", "at_due", "latest", "result",
+                    "pilots", "met", "met_late", "missed", "on_track", "open", "no_start",
+                    "name", "planned_on", "reached_on"}
+    for name in ("pilots", "steps", "spend", "curve", "targets", "targets_summary", "milestones"):
+        cols = set(getattr(view.plan, name).columns)
+        assert cols <= plan_allowed, (name, cols - plan_allowed)
 
 
 @pytest.mark.parametrize("username", [FUNDER, LEAD])

@@ -78,7 +78,8 @@ def test_village_report_and_quarter(demo_db):
 def test_excel_summary_matches_the_view(demo_db):
     view = _view(demo_db)
     wb = load_workbook(io.BytesIO(report.build_xlsx(view)))
-    assert wb.sheetnames[:3] == ["Samenvatting", "Pilots per stap", "Stappen door de tijd"]
+    assert wb.sheetnames[:3] == ["Samenvatting", "Plan - samenvatting", "Plan per pilot"]
+    assert {"Pilots per stap", "Stappen door de tijd", "Plan - besteding"} <= set(wb.sheetnames)
     assert "Begroting per bron" in wb.sheetnames and "Mijlpalen" in wb.sheetnames
     ws = wb["Samenvatting"]
     values = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r and r[0]}
@@ -87,11 +88,12 @@ def test_excel_summary_matches_the_view(demo_db):
         assert values[label] == value
     src = {r[0]: r for r in wb["Begroting per bron"].iter_rows(values_only=True)}
     total = view.budget_by_source.set_index("source").loc["total"]
-    assert src["Totaal"][1] == pytest.approx(total["budgeted"])
-    assert src["Totaal"][2] == pytest.approx(total["spent"])
+    assert src["Bron"][1:5] == ("Begroot (periode)", "Besteed (periode)", "Begroot", "Besteed")
+    assert src["Totaal"][3] == pytest.approx(total["budgeted"])
+    assert src["Totaal"][4] == pytest.approx(total["spent"])
     lines = list(wb["Vijf lijnen"].iter_rows(values_only=True))
     assert lines[0][:6] == ("Lijn", "1", "2", "3", "4", "5")
-    assert "<5" in [c for row in lines[1:] for c in row]
+    assert "<5" not in [c for row in lines[1:] for c in row]   # counts of pilots are shown
 
 
 def _dorp(*args, env_db, cwd=ROOT):
@@ -108,6 +110,11 @@ def test_cli_report(demo_db, db_path, tmp_path):
     assert r.returncode == 0, r.stderr
     assert out.read_bytes()[:5] == b"%PDF-" and (tmp_path / "s.xlsx").stat().st_size > 5000
     assert "geschreven naar" in r.stdout
+    # the check before sending, as a warning on stderr: the report is made anyway
+    assert "Let op, controleer vóór verzending (21 punt(en)):" in r.stderr
+    assert "- Winssen, Voortgang: De pilot is afgerond, maar de tekst zegt 'in stap 4'." in r.stderr
+    assert "- Beesd, Toelichting bij het plan: De pilot ligt achter op de planning en er is " \
+           "geen toelichting." in r.stderr
     r = _dorp("report", "--out", str(tmp_path / "v.pdf"), "--village", "vorden", env_db=db_path)
     assert r.returncode == 0, r.stderr
     assert "Pilot: Vorden" in _flat(_text((tmp_path / "v.pdf").read_bytes())[1])
@@ -136,6 +143,7 @@ def test_report_of_a_programme_without_pilots(empty_db):
     assert view.figures()["pilots"] == 0 and view.figures()["budgeted"] == 0
     assert dict(view.summary_rows())["Besteed van begroot"] == "–"
     reader, text = _text(report.build_pdf(view))
-    assert len(reader.pages) == 6 and "Nieuw programma" in text
+    assert len(reader.pages) == 7 and "Nieuw programma" in text   # with the plan's page
+    assert "Er is nog geen programmaplan" in _flat(text)
     assert "In deze periode is geen pilot een stap verder gekomen." in _flat(text)
     assert load_workbook(io.BytesIO(report.build_xlsx(view))).sheetnames[0] == "Samenvatting"

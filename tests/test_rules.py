@@ -277,6 +277,8 @@ def tripping(code: str, status: str):
         "no_exit_plan": facts(4, status, **{**ok4, "has_exit_plan": False},
                               at_entry=records(D, **ok4), line_history=good_lines),
         "stale": facts(1, status, last_activity=OLD),
+        # the programme plan: step 3 was planned 31 days ago (dorp/plan.py)
+        "behind_plan": facts(2, status, **READY_2, plan={"3": TODAY - timedelta(days=31)}),
         # the Burgerkrachtgenerator: an active working group without contact for 61 days
         "working_group_quiet": replace(
             facts(4, status, **ok4, at_entry=records(D, **ok4), line_history=good_lines),
@@ -294,7 +296,8 @@ def test_each_alert_for_each_status(code, status):
     got = rules.alerts(f, TODAY)
     if status in ("stopped", "completed"):
         assert got == []
-    elif status == "paused" and code in ("mbc_no_go", "stale", "working_group_quiet"):
+    elif status == "paused" and code in ("mbc_no_go", "stale", "behind_plan",
+                                         "working_group_quiet"):
         assert code not in got
     else:
         assert code in got

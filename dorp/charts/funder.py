@@ -112,3 +112,56 @@ def budget(by_source: pd.DataFrame, lang: str = "nl", width: int | str = "contai
         )
         .properties(width=width, height=190)
     )
+
+
+# --- the plan against what happened (issue 18) ---------------------------------------------------
+
+def spend_curve(curve: pd.DataFrame, lang: str = "nl", width: int | str = "container") -> alt.Chart:
+    """Cumulative spending since the start, planned (dashed) against spent (solid)
+    (curve: day, kind planned/spent, amount)."""
+    kinds = {"planned": i18n.t("plan.curve_planned", lang), "spent": i18n.t("plan.curve_spent", lang)}
+    data = curve.assign(day=pd.to_datetime(curve["day"]), label=curve["kind"].map(kinds))
+    domain = [kinds["planned"], kinds["spent"]]
+    base = alt.Chart(data).encode(
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%m-%Y", labelAngle=0, tickCount=8)),
+        y=alt.Y("amount:Q", title=None, axis=alt.Axis(labelExpr=_EURO_LABEL, tickCount=5)),
+        color=alt.Color("label:N", title=None, scale=alt.Scale(domain=domain,
+                                                               range=["#999999", "#0072B2"]),
+                        legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash("label:N", scale=alt.Scale(domain=domain,
+                                                             range=[[6, 4], [1, 0]]),
+                                  legend=None),
+        tooltip=[alt.Tooltip("day:T", title=_t("col_date", lang), format="%d-%m-%Y"),
+                 alt.Tooltip("label:N", title=" "),
+                 alt.Tooltip("amount:Q", title="€", format=",.2f")],
+    )
+    return (base.mark_line(strokeWidth=2.5) + base.mark_point(filled=True, size=40)
+            ).properties(width=width, height=230)
+
+
+def spend_period(spend: pd.DataFrame, lang: str = "nl", width: int | str = "container") -> alt.Chart:
+    """Spending in the period per source: planned up to the reference date against spent
+    (spend: source, planned_to_date, spent)."""
+    src = spend[spend["source"].isin(BUDGET_SOURCES)]
+    kinds = [i18n.t("plan.col_planned_to_date", lang), i18n.t("plan.col_spent", lang)]
+    data = pd.DataFrame(
+        [{"source": _t(f"source_{r.source}", lang), "kind": kinds[0], "amount": r.planned_to_date}
+         for r in src.itertuples()]
+        + [{"source": _t(f"source_{r.source}", lang), "kind": kinds[1], "amount": r.spent}
+           for r in src.itertuples()])
+    sources = [_t(f"source_{s}", lang) for s in BUDGET_SOURCES]
+    return (
+        alt.Chart(data).mark_bar()
+        .encode(
+            y=alt.Y("source:N", sort=sources, title=None),
+            yOffset=alt.YOffset("kind:N", sort=kinds),
+            x=alt.X("amount:Q", title=None, axis=alt.Axis(labelExpr=_EURO_LABEL, tickCount=5)),
+            color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds,
+                                                                  range=["#BBBBBB", "#0072B2"]),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("source:N", title=_t("col_source", lang)),
+                     alt.Tooltip("kind:N", title=" "),
+                     alt.Tooltip("amount:Q", title="€", format=",.2f")],
+        )
+        .properties(width=width, height=190)
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from dorp import config
 from dorp.access import SYSTEM
 from dorp.db import Db, connect, migrate
 from dorp.errors import Refused
-from dorp.repo import funder
+from dorp.repo import funder, plan
 
 KIND_NAMES = {"kwartaal": "quarter", "halfjaar": "half", "jaar": "year", "programma": "programme"}
 
@@ -28,7 +29,10 @@ def register(sub) -> None:
         description="Maakt het voortgangsrapport voor de financier als PDF: voorblad, "
                     "samenvatting, grafieken, begroting, mijlpalen en een pagina per pilot. "
                     "Zonder persoonsgegevens; aantallen mensen onder de 5 staan er als \"<5\". "
-                    "Dezelfde cijfers als de pagina 'Voortgang voor financiers'.")
+                    "Dezelfde cijfers als de pagina 'Voortgang voor financiers', met het plan "
+                    "tegenover de werkelijkheid. Teksten voor de financier die niet kloppen met "
+                    "de stand van een pilot, ontbreken of bij meer pilots hetzelfde zijn, worden "
+                    "als waarschuwing gemeld (op stderr); het rapport wordt toch gemaakt.")
     p._optionals.title = "opties"
     p.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
     p.add_argument("--out", required=True, metavar="BESTAND.pdf", type=Path,
@@ -77,7 +81,19 @@ def cmd_report(args) -> int:
             args.excel.write_bytes(report.build_xlsx(view))
     except OSError as e:
         raise Refused(f"Kan het bestand niet schrijven: {e.strerror} ({e.filename}).")
+    warn_texts(plan.text_findings(db, SYSTEM, today, village_id))
     what = f"pilot {view.village}" if view.village else "het hele programma"
     print(f"Rapport over {what}, periode {funder.period_label(period)}, geschreven naar {out}."
           + (f" Samenvatting in {args.excel}." if args.excel else ""))
     return 0
+
+
+def warn_texts(findings) -> None:
+    """The check before sending, as a warning on stderr (the report is made anyway)."""
+    from dorp import i18n
+    if not findings:
+        return
+    lines = [i18n.t("check.cli_head", n=len(findings))]
+    for f in findings:
+        lines.append(f"- {f.village}, {i18n.t('check.field_' + f.field)}: {f.text()}")
+    print("\n".join(lines), file=sys.stderr)

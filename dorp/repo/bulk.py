@@ -18,6 +18,7 @@ from dorp.sheets import BY_NAME, SHEETS
 # Tables emptied by a replace, children first.
 DATA_TABLES = (
     "ballot_tallies", "ballot_codes", "ballot_options", "ballot_rounds", "vonk_ideas",
+    "plan_steps", "plan_milestones", "plan_spend", "plan_line_targets",
     "working_group_contacts", "working_group_modes", "working_groups", "bkg_subgroups",
     "bkg_village_meetings", "bkg_theme_sources", "bkg_themes", "bkg_conversations",
     "bkg_lead_group",
@@ -104,6 +105,21 @@ LOAD_SQL: dict[str, list[str]] = {
     "budget": ["""INSERT INTO budget (village_id, category, source, period, budgeted, spent)
         SELECT v.id, src.category, src.source, src.period, coalesce(src.budgeted, 0),
                coalesce(src.spent, 0)
+        FROM src LEFT JOIN villages v ON v.name = src.village"""],
+    # The plan: an empty village is the programme as a whole (LEFT JOIN keeps it NULL).
+    "plan_steps": ["""INSERT INTO plan_steps (village_id, step_1_on, step_2_on, step_3_on,
+            step_4_on, completed_on, explanation)
+        SELECT v.id, src.step_1_on, src.step_2_on, src.step_3_on, src.step_4_on,
+               src.completed_on, src.explanation
+        FROM src LEFT JOIN villages v ON v.name = src.village"""],
+    "plan_milestones": ["""INSERT INTO plan_milestones (village_id, name, planned_on, reached_on)
+        SELECT v.id, src.milestone, src.planned_on, src.reached_on
+        FROM src LEFT JOIN villages v ON v.name = src.village"""],
+    "plan_spend": ["""INSERT INTO plan_spend (village_id, period, source, planned)
+        SELECT v.id, src.period, src.source, coalesce(src.planned, 0)
+        FROM src LEFT JOIN villages v ON v.name = src.village"""],
+    "plan_line_targets": ["""INSERT INTO plan_line_targets (village_id, line, score, by_month)
+        SELECT v.id, src.line, src.score, src.by_month
         FROM src LEFT JOIN villages v ON v.name = src.village"""],
     "initiative_phases": [f"""INSERT INTO initiative_phases (initiative_id, village_id,
             from_phase, to_phase, changed_on, changed_by)
@@ -226,8 +242,8 @@ LOAD_ORDER = ("programme", "villages", "pilots", "start_meetings", "votes", "con
               "line_scores", "working_modes", "initiatives", "initiative_phases", "safeguarding",
               "budget", "step_moves", "bkg_lead_group", "bkg_conversations", "bkg_themes",
               "bkg_village_meetings", "bkg_subgroups", "working_groups", "working_group_modes",
-              "working_group_contacts", "vonk_contests", "vonk_ideas",
-              "ballot_results")
+              "working_group_contacts", "plan_steps", "plan_milestones", "plan_spend",
+              "plan_line_targets", "vonk_contests", "vonk_ideas", "ballot_results")
 assert set(LOAD_ORDER) == set(BY_NAME) == set(LOAD_SQL)
 
 
@@ -383,6 +399,15 @@ EXPORT_SQL: dict[str, str] = {
         LEFT JOIN villages v ON v.id = r.village_id
         LEFT JOIN vonk_contests c ON c.id = r.contest_id
         WHERE r.status = 'closed'""",
+    "plan_steps": """SELECT v.name AS village, t.step_1_on, t.step_2_on, t.step_3_on,
+        t.step_4_on, t.completed_on, t.explanation
+        FROM plan_steps t LEFT JOIN villages v ON v.id = t.village_id""",
+    "plan_milestones": """SELECT v.name AS village, t.name AS milestone, t.planned_on,
+        t.reached_on FROM plan_milestones t LEFT JOIN villages v ON v.id = t.village_id""",
+    "plan_spend": """SELECT v.name AS village, t.period, t.source, t.planned
+        FROM plan_spend t LEFT JOIN villages v ON v.id = t.village_id""",
+    "plan_line_targets": """SELECT v.name AS village, t.line, t.score, t.by_month
+        FROM plan_line_targets t LEFT JOIN villages v ON v.id = t.village_id""",
     "bkg_lead_group": f"""SELECT v.name AS village, t.name, t.role, t.joined_on
         FROM bkg_lead_group t {_VJ}""",
     "bkg_conversations": f"""SELECT v.name AS village, t.held_on AS date, t.participants,

@@ -11,8 +11,11 @@ tests/test_funder_privacy.py checks both the SQL text and the results.
 The funder page (pages/financiers.py), the PDF report and the Excel summary (dorp/report.py)
 all call `view()` below, so they always show the same figures.
 
-Counts of people, and the cells of the five lines' distribution, go through `suppress()`:
-a count of 1 to 4 is shown as "<5" (small-cell suppression).
+Counts of people (residents at start meetings, steering members) go through `suppress()`:
+a count of 1 to 4 is shown as "<5" (small-cell suppression); their programme totals go
+through `suppress_total()`, so that a total cannot be used to work a pilot's suppressed count
+out by subtraction. Counts of pilots and of initiatives are not counts of people: shown as
+they are. The plan against what happened (dorp.repo.plan.view) is part of the view.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import pandas as pd
 from dorp import i18n
 from dorp.access import User, require
 from dorp.db import Db
+from dorp.repo import plan as plan_repo
 from dorp.repo.cache import memo
 from dorp.method import BUDGET_SOURCES, LINES, SCORES
 
@@ -209,56 +213,82 @@ def lines_distribution(db: Db, user: User, cutoff: date, village_id: int | None 
 # --- budget ---------------------------------------------------------------------------------
 
 _BUDGET_SQL = """
-SELECT b.source, b.category, b.village_id IS NULL AS programme_level,
+SELECT b.source, b.category, b.village_id IS NULL AS programme_level, b.period,
        CAST(sum(b.budgeted) AS DOUBLE PRECISION) AS budgeted,
        CAST(sum(b.spent) AS DOUBLE PRECISION) AS spent
 FROM budget b
 WHERE (b.period IS NULL OR b.period <= ?) {vf}
-GROUP BY 1, 2, 3
+GROUP BY b.source, b.category, b.village_id IS NULL, b.period
 """
 
 
-def budget(db: Db, user: User, cutoff: date, village_id: int | None = None
-           ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Budget against spending, cumulative up to `cutoff` (lines whose period starts on or
-    before it; lines without a period always count).
+def _in_period(periods: pd.Series, start: date | None) -> pd.Series:
+    """Which budget lines belong to the period: those whose period starts on or after its
+    start (everything when start is None: the whole programme)."""
+    if start is None:
+        return pd.Series(True, index=periods.index)
+    days = pd.to_datetime(periods)
+    return (days.notna() & (days >= pd.Timestamp(start))).astype(bool)
 
-    Returns (by_source: source, budgeted, spent, spent_share, budget_share - one row per
-    source and a total row with source "total"; by_category: level, category, source,
-    budgeted, spent). For one village: only that pilot's lines."""
+
+def budget(db: Db, user: User, cutoff: date, village_id: int | None = None,
+           start: date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Budget against spending, cumulative up to `cutoff` (lines whose period starts on or
+    before it; lines without a period always count), and in the period from `start` to
+    `cutoff` (start None: the whole programme, so the same as cumulative).
+
+    Returns (by_source: source, budgeted_period, spent_period, budgeted, spent, spent_share,
+    budget_share - one row per source and a total row with source "total"; by_category:
+    level, category, source, budgeted_period, spent_period, budgeted, spent). For one
+    village: only that pilot's lines."""
     require(user, "view_funder")
     vf, params = _vf(village_id, "b.village_id")
     raw = db.df(_BUDGET_SQL.format(vf=vf), [cutoff, *params])
-    by = (raw.groupby("source")[["budgeted", "spent"]].sum() if not raw.empty
-          else pd.DataFrame(columns=["budgeted", "spent"], dtype=float))
+    inside = _in_period(raw["period"], start) if not raw.empty else pd.Series(dtype=bool)
+    raw = raw.assign(budgeted_period=raw["budgeted"].where(inside, 0.0),
+                     spent_period=raw["spent"].where(inside, 0.0))
+    cols = ["budgeted_period", "spent_period", "budgeted", "spent"]
+    by = (raw.groupby("source")[cols].sum() if not raw.empty
+          else pd.DataFrame(columns=cols, dtype=float))
     by = by.reindex(list(BUDGET_SOURCES), fill_value=0.0).astype(float)
-    total_b, total_s = float(by["budgeted"].sum()), float(by["spent"].sum())
-    by.loc["total"] = [total_b, total_s]
+    by.loc["total"] = by.sum()
+    total_b = float(by.loc["total", "budgeted"])
     by = by.reset_index(names="source")
     by["spent_share"] = [s / b if b else None for b, s in zip(by["budgeted"], by["spent"])]
     by["budget_share"] = [b / total_b if total_b else None for b in by["budgeted"]]
     cat = (raw.assign(level=raw["programme_level"].map({True: "programme", False: "pilots"}))
-           .groupby(["level", "category", "source"], as_index=False)[["budgeted", "spent"]].sum()
+           .groupby(["level", "category", "source"], as_index=False)[cols].sum()
            .sort_values(["level", "category", "source"], ascending=[False, True, True])
            if not raw.empty else
-           pd.DataFrame(columns=["level", "category", "source", "budgeted", "spent"]))
+           pd.DataFrame(columns=["level", "category", "source", *cols]))
     return by, cat.reset_index(drop=True)
 
 
 _BUDGET_PILOTS_SQL = """
-SELECT v.name AS village, CAST(sum(b.budgeted) AS DOUBLE PRECISION) AS budgeted,
+SELECT v.name AS village, b.period, CAST(sum(b.budgeted) AS DOUBLE PRECISION) AS budgeted,
        CAST(sum(b.spent) AS DOUBLE PRECISION) AS spent
 FROM budget b JOIN villages v ON v.id = b.village_id
 WHERE (b.period IS NULL OR b.period <= ?) {vf}
-GROUP BY v.name ORDER BY v.name
+GROUP BY v.name, b.period
 """
 
 
-def budget_by_pilot(db: Db, user: User, cutoff: date, village_id: int | None = None) -> pd.DataFrame:
-    """Budgeted and spent per pilot (all sources), cumulative up to `cutoff`."""
+def budget_by_pilot(db: Db, user: User, cutoff: date, village_id: int | None = None,
+                    start: date | None = None) -> pd.DataFrame:
+    """Budgeted and spent per pilot (all sources): in the period from `start` (None: the
+    whole programme) and cumulative up to `cutoff`. Columns village, budgeted_period,
+    spent_period, budgeted, spent."""
     require(user, "view_funder")
     vf, params = _vf(village_id, "b.village_id")
-    return db.df(_BUDGET_PILOTS_SQL.format(vf=vf), [cutoff, *params])
+    raw = db.df(_BUDGET_PILOTS_SQL.format(vf=vf), [cutoff, *params])
+    cols = ["budgeted_period", "spent_period", "budgeted", "spent"]
+    if raw.empty:
+        return pd.DataFrame(columns=["village", *cols])
+    inside = _in_period(raw["period"], start)
+    raw = raw.assign(budgeted_period=raw["budgeted"].where(inside, 0.0),
+                     spent_period=raw["spent"].where(inside, 0.0))
+    return raw.groupby("village", as_index=False)[cols].sum().sort_values("village") \
+        .reset_index(drop=True)
 
 
 # --- milestones -----------------------------------------------------------------------------
@@ -330,6 +360,10 @@ def village_id_by_name(db: Db, user: User, name: str) -> int | None:
 
 # --- people, as counts only -----------------------------------------------------------------
 
+# Counts of people: shown through `suppress` (and their totals through `suppress_total`).
+# Counts of pilots and of initiatives are not counts of people and are shown as they are.
+PEOPLE_FIGURES: tuple[str, ...] = ("residents_at_start", "steering_members")
+
 _PEOPLE_SQL = """
 WITH arg AS (SELECT CAST(? AS DATE) AS cutoff, CAST(? AS BIGINT) AS vid)
 SELECT
@@ -346,12 +380,54 @@ SELECT
       AND i.phase IN ('exploitation', 'conservation', 'reorganisation') {vf_s}) AS initiatives
 """
 
+# The parts a funder can see each people count split into, by choosing one pilot: residents
+# per start meeting (a pilot shows those of the meeting that chose it), members per pilot.
+_PEOPLE_PARTS_SQL = """
+SELECT 'residents_at_start' AS figure, sm.id AS part,
+       CAST(coalesce(sm.residents_present, 0) AS BIGINT) AS n
+FROM start_meetings sm
+WHERE sm.meeting_date <= ? AND sm.id IN (
+    SELECT pi.meeting_id FROM pitches pi JOIN pilots p ON p.village_id = pi.village_id
+    WHERE pi.chosen)
+UNION ALL
+SELECT 'steering_members' AS figure, s.village_id AS part, CAST(count(*) AS BIGINT) AS n
+FROM steering_members s JOIN pilots p ON p.village_id = s.village_id
+WHERE (s.from_date IS NULL OR s.from_date <= ?) AND (s.until_date IS NULL OR s.until_date >= ?)
+GROUP BY s.village_id
+"""
+
 
 def people_counts(db: Db, user: User, cutoff: date, village_id: int | None = None) -> dict:
-    """How many people took part (counts only; shown through `suppress`)."""
+    """How many people took part (counts only; shown through `suppress`). For the whole
+    programme also `parts`: {figure: [count of each part]} (see suppress_total)."""
     require(user, "view_funder")
     vf = "" if village_id is None else " AND p.village_id = (SELECT vid FROM arg)"
-    return db.one(_PEOPLE_SQL.format(vf=vf, vf_s=vf), [cutoff, village_id])
+    out = dict(db.one(_PEOPLE_SQL.format(vf=vf, vf_s=vf), [cutoff, village_id]) or {})
+    if village_id is None:
+        parts: dict[str, list[int]] = {f: [] for f in PEOPLE_FIGURES}
+        for r in db.rows(_PEOPLE_PARTS_SQL, [cutoff, cutoff, cutoff]):
+            parts[r["figure"]].append(int(r["n"]))
+        out["parts"] = parts
+    return out
+
+
+def suppress_total(total, parts: list[int] | None, lang: str = i18n.DEFAULT_LANG) -> str:
+    """A total of people for display, such that it cannot give away a count shown as "<5"
+    elsewhere (a pilot's own figure). Knowing the total and every part shown exactly, the
+    parts shown as "<5" add up to total - shown; that sum pins them down when there is one
+    such part, or when they must all be 1 or all 4. Then the total is shown only as a lower
+    bound ("≥ N", N = what the shown parts and one per hidden part already tell);
+    otherwise as `suppress` shows any count."""
+    if total is None or not parts:
+        return suppress(total, lang)
+    small = [n for n in parts if 0 < n < SUPPRESS_BELOW]
+    if not small or int(total) < SUPPRESS_BELOW:
+        return suppress(total, lang)
+    shown = sum(n for n in parts if n >= SUPPRESS_BELOW)
+    k, rest = len(small), int(total) - shown
+    if k >= 2 and k < rest < (SUPPRESS_BELOW - 1) * k:
+        return suppress(total, lang)
+    return "≥ " + i18n.fmt_number(max(SUPPRESS_BELOW, shown + k), lang)
 
 
 # --- the Burgerkrachtgenerator, as counts only (issue 15) ------------------------------------
@@ -389,12 +465,15 @@ class FunderView:
     stages_over_time: pd.DataFrame    # day, stage, n
     line_counts: pd.DataFrame         # line, score, n
     line_stats: pd.DataFrame          # line, pilots, min, median, mean, max
-    budget_by_source: pd.DataFrame    # source (+ total), budgeted, spent, spent_share, budget_share
-    budget_by_category: pd.DataFrame  # level, category, source, budgeted, spent
-    budget_by_pilot: pd.DataFrame     # village, budgeted, spent
+    budget_by_source: pd.DataFrame    # source (+ total), budgeted_period, spent_period,
+                                      # budgeted, spent, spent_share, budget_share
+    budget_by_category: pd.DataFrame  # level, category, source, budgeted_period,
+                                      # spent_period, budgeted, spent
+    budget_by_pilot: pd.DataFrame     # village, budgeted_period, spent_period, budgeted, spent
     milestones: pd.DataFrame          # village, municipality, stage, reached_on, in_period
     pilots: pd.DataFrame              # village, municipality, stage, started_on, progress_text, lessons
     people: dict = field(default_factory=dict)
+    plan: "plan_repo.PlanView | None" = None   # the plan against what happened (issue 18)
     burgerkracht: dict = field(default_factory=dict)   # burgerkracht_counts
 
     @property
@@ -414,6 +493,7 @@ class FunderView:
             if not self.milestones.empty else 0,
             "budgeted": float(total["budgeted"]),
             "spent": float(total["spent"]),
+            "spent_period": float(total["spent_period"]),
             "spent_share": total["spent_share"],
             "province_share": prov["budget_share"],
             "residents_at_start": int(self.people.get("residents_at_start") or 0),
@@ -425,9 +505,13 @@ class FunderView:
 
     def summary_rows(self, lang: str = i18n.DEFAULT_LANG) -> list[tuple[str, str]]:
         """(label, formatted value) of each summary figure: the same on page, PDF and Excel.
-        Counts of people are suppressed below 5."""
+        Counts of people are suppressed below 5 (and their programme totals so that they
+        cannot give a pilot's suppressed count away); counts of pilots and initiatives are
+        shown."""
         f = self.figures()
         t = lambda k: i18n.t(f"funder.fig_{k}", lang)  # noqa: E731
+        parts = self.people.get("parts") or {}
+        people = lambda k: suppress_total(f[k], parts.get(k), lang)  # noqa: E731
         return [
             (t("pilots"), i18n.fmt_number(f["pilots"], lang)),
             (t("in_execution"), i18n.fmt_number(f["in_execution"], lang)),
@@ -435,24 +519,26 @@ class FunderView:
             (t("milestones_in_period"), i18n.fmt_number(f["milestones_in_period"], lang)),
             (t("budgeted"), i18n.fmt_money(f["budgeted"], lang)),
             (t("spent"), i18n.fmt_money(f["spent"], lang)),
+            (t("spent_period"), i18n.fmt_money(f["spent_period"], lang)),
             (t("spent_share"), i18n.fmt_percent(f["spent_share"], lang)),
             (t("province_share"), i18n.fmt_percent(f["province_share"], lang)),
-            (t("residents_at_start"), suppress(f["residents_at_start"], lang)),
-            (t("steering_members"), suppress(f["steering_members"], lang)),
-            (t("initiatives"), suppress(f["initiatives"], lang)),
+            (t("residents_at_start"), people("residents_at_start")),
+            (t("steering_members"), people("steering_members")),
+            (t("initiatives"), i18n.fmt_number(f["initiatives"], lang)),
             # Burgerkrachtgenerator: people and groups of people suppressed below 5
             (t("bkg_conversations"), i18n.fmt_number(f["bkg_conversations"], lang)),
             (t("bkg_residents_heard"), suppress(f["bkg_residents_heard"], lang)),
             (t("bkg_themes"), i18n.fmt_number(f["bkg_themes"], lang)),
-            (t("bkg_active_groups"), suppress(f["bkg_active_groups"], lang)),
+            (t("bkg_active_groups"), i18n.fmt_number(f["bkg_active_groups"], lang)),
         ]
 
     def line_table(self, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
-        """Lines x scores with suppressed counts, plus the mean: for tables."""
+        """Lines x scores: how many pilots have each latest score (counts of pilots, not of
+        people: shown as they are), plus the mean: for tables."""
         wide = self.line_counts.pivot(index="line", columns="score", values="n").reindex(list(LINES))
         out = pd.DataFrame({"line": [i18n.label("line", ln, lang) for ln in LINES]})
         for s in SCORES:
-            out[str(s)] = [suppress(v, lang) for v in wide[s]]
+            out[str(s)] = [i18n.fmt_number(int(v), lang) for v in wide[s]]
         stats = self.line_stats.set_index("line").reindex(list(LINES))
         out["mean"] = [i18n.fmt_number(m, lang, 1) if m is not None and not pd.isna(m) else "–"
                        for m in stats["mean"]]
@@ -472,7 +558,8 @@ def view(db: Db, user: User, period: Period, today: date,
     over_time = stages_on(db, user, month_ends(min(first, cutoff), cutoff), village_id)
     now = over_time[over_time["day"] == over_time["day"].max()][["stage", "n"]].reset_index(drop=True)
     counts, stats = lines_distribution(db, user, cutoff, village_id)
-    by_source, by_cat = budget(db, user, cutoff, village_id)
+    start = None if period.kind == "programme" else period.start
+    by_source, by_cat = budget(db, user, cutoff, village_id, start)
     name = None
     if village_id is not None:
         name = villages(db, user).get(village_id)
@@ -481,9 +568,10 @@ def view(db: Db, user: User, period: Period, today: date,
         stages_now=now, stages_over_time=over_time,
         line_counts=counts, line_stats=stats,
         budget_by_source=by_source, budget_by_category=by_cat,
-        budget_by_pilot=budget_by_pilot(db, user, cutoff, village_id),
+        budget_by_pilot=budget_by_pilot(db, user, cutoff, village_id, start),
         milestones=milestones(db, user, period, today, village_id),
         pilots=pilot_texts(db, user, village_id),
         people=people_counts(db, user, cutoff, village_id),
+        plan=plan_repo.view(db, user, period, today, village_id),
         burgerkracht=burgerkracht_counts(db, user, cutoff, village_id),
     )

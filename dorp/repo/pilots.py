@@ -314,8 +314,18 @@ def facts(db: Db, user: User, today: date) -> list[tuple[int, rules.PilotFacts]]
     """(village_id, facts) for every pilot the user may see. Funders see all pilots here:
     facts carry no personal data (no names of people, no notes)."""
     instrument = bk_repo.facts_by_village(db, user, today)   # the Burgerkrachtgenerator (issue 15)
-    return [(r["village_id"], bk.attach(_to_facts(r, today), instrument.get(r["village_id"])))
-            for r in facts_rows(db, user, today)]
+    out = [(r["village_id"], bk.attach(_to_facts(r, today), instrument.get(r["village_id"])))
+           for r in facts_rows(db, user, today)]
+    _add_plan(db, user, out)
+    return out
+
+
+def _add_plan(db: Db, user: User, facts_list: list[tuple[int, rules.PilotFacts]]) -> None:
+    """The programme plan's dates (dorp.repo.plan) on each pilot's facts (alert behind_plan)."""
+    from dorp.repo import plan
+    due = plan.due_dates(db, user)
+    for vid, f in facts_list:
+        f.plan = due.get(vid, {})
 
 
 @memo

@@ -144,6 +144,8 @@ from dorp.ui.session import (  # noqa: E402,F401
     always_navigate, current_user, guard, login_form, logout, sidebar)
 # Edit and add forms: one mechanism (keys per record, the version shown, messages in place).
 from dorp.ui.forms import CONFIRM, Form, confirm_button, flash, form_message  # noqa: E402,F401
+# The check before sending (leads): texts for the funder that need a second look.
+from dorp.ui.checks import check_before_sending  # noqa: E402,F401
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -178,6 +180,7 @@ PAGES = [
      "view_village_any", "dorpsdashboard"),
     ("pages/metingen.py", "nav.scores", "nav.section_village", "view_village_any", "metingen"),
     ("pages/begroting.py", "nav.budget", "nav.section_programme", "edit_budget", "begroting"),
+    ("pages/plan.py", "nav.plan", "nav.section_programme", "edit_budget", "programmaplan"),
     ("pages/financiers.py", "nav.funder", "nav.section_funder", "view_funder", "financiers"),
     ("pages/startbijeenkomst.py", "nav.start", "nav.section_programme", "edit_village",
      "startbijeenkomst"),

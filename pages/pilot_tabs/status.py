@@ -9,6 +9,7 @@ import streamlit as st
 from dorp import attention, moves as mv, rules, ui
 from dorp.repo import moves
 from pages.pilot_tabs import View, t, table
+from pages.pilot_tabs import plan as plan_section
 
 
 def render(v: View) -> None:
@@ -49,6 +50,7 @@ def render(v: View) -> None:
     else:
         ui.form_message("move", scope=v.village_id)   # the move that closed the pilot
     _timeline(v)
+    plan_section.render(v)   # the programme plan (issue 18)
 
 
 def _judged(f: rules.PilotFacts, stage) -> None:
