@@ -55,7 +55,8 @@ mutate: install
 
 # Copy the screenshots the README shows from the browser tests' latest run into docs/.
 README_SHOTS := overzicht-dashboard stap-2-mbc dorpsdashboard-laren financiers financiers-boven programmaplan \
-	rapport-plan-1 rapport-plan-2 rapport-pilot-laren burgerkracht-tab burgerkracht-dashboard
+	rapport-plan-1 rapport-plan-2 rapport-pilot-laren burgerkracht-tab burgerkracht-dashboard \
+	stemmen-telefoon stemronde-beamer stemronde-uitslag de-vonk
 screenshots:
 	mkdir -p docs/screenshots
 	for s in $(README_SHOTS); do cp tests/artifacts/$$s.png docs/screenshots/; done

@@ -2,7 +2,8 @@
 
 `streamlit run app.py` finds the `app = st.App(...)` below and serves this file through it:
 the ASGI app adds the small routes that set and clear the HttpOnly session cookie
-(dorp/sessions.py) and the security middleware (dorp/httpsec.py: headers, websocket origin,
+(dorp/sessions.py), the residents' ballot page /stem (dorp/ballot_web.py: the one page
+reachable without login) and the security middleware (dorp/httpsec.py: headers, websocket origin,
 metrics, the browser key of a log-in). Imported by the server (`__name__ != "__main__"`) it
 only builds that app; run as the Streamlit script it draws the page.
 """
@@ -12,7 +13,7 @@ import streamlit as st
 if __name__ != "__main__":
     from starlette.middleware import Middleware
 
-    from dorp import config, httpsec, sessions, ui
+    from dorp import ballot_web, config, httpsec, sessions, ui
 
     try:
         config.allowed_origins()
@@ -20,7 +21,7 @@ if __name__ != "__main__":
     except config.SettingError as e:   # a malformed setting: say so plainly, do not start
         raise SystemExit(f"Dorpsregie start niet: {e}") from None
     ui.always_navigate()  # deep links run through this script's navigation, never around it
-    app = st.App("app.py", routes=sessions.make_routes(ui.db),
+    app = st.App("app.py", routes=sessions.make_routes(ui.db) + ballot_web.make_routes(ui.db),
                  middleware=[Middleware(httpsec.SecurityMiddleware, get_db=ui.db,
                                         is_lead=sessions.is_lead_session)])
     # The first visitor after a start should not wait for imports, migrations and the facts

@@ -15,7 +15,9 @@ Prints a table and writes it (with the machine it ran on and its load) to docs/b
 - sessions: peak RSS of the server with 20 browser sessions on the scale database;
 - PostgreSQL (a private cluster, the scale database copied in with `dorp copy`): every
   page's warm re-run at scale beside DuckDB's, and 30 browser sessions spread over two app
-  processes on one database (errors, p95 time to the overview's first chart).
+  processes on one database (errors, p95 time to the overview's first chart);
+- ballot: 200 simulated phones voting within a minute over real HTTP, p95 from the tap to
+  "Bedankt", none lost, none counted twice (bench/ballot.py).
 
 The machine is shared and noisy: every figure is a median, the targets are ratios where
 possible, and the load average is reported with every section. Databases and the workbook are
@@ -38,6 +40,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import yardstick
+from bench.ballot import bench_ballot
+from bench.ballot import report as ballot_report
 from bench.browser import (bench_browser, bench_cold, bench_crowd, bench_crowd_sockets,
                            bench_make_run, bench_pg_sessions, bench_sessions)
 from bench.common import (BENCH_DIR, CHROMIUM, IMPORT_ROWS, PG_SESSIONS, ROOT, SCALE, SESSIONS,
@@ -536,6 +540,8 @@ def report(res: dict, started: float) -> str:
             lines += [f"Fresh database (`dorp init` + `dorp demo --if-empty`): {mr['setup_s']:.1f} s. "
                       f"`streamlit run app.py` to HTTP 200: {mr['http_s']:.1f} s; to the first page "
                       f"(the login form) rendered in the browser: {mr['first_page_s']:.1f} s.", ""]
+    if res.get("ballot"):
+        lines += ballot_report(res["ballot"], _ok)
     return "\n".join(lines)
 
 
@@ -549,7 +555,7 @@ def _part(fn) -> dict:
 
 
 SECTIONS = ("pages", "browser", "cold", "crowd", "queries", "import", "sessions", "make_run",
-            "pg_sessions")
+            "pg_sessions", "ballot")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -619,6 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     attempt("import", lambda: bench_import(runs=1 if q else 2))
     attempt("sessions", lambda: bench_sessions(5 if q else SESSIONS))
     attempt("make_run", bench_make_run)
+    attempt("ballot", bench_ballot)
     stack.close()
     text = report(res, started)
     print()

@@ -103,3 +103,21 @@ def allowed_origins() -> list[str]:
                 "(voorbeeld: https://dorpsregie.example.nl).")
         out.append(f"{parts.scheme}://{parts.netloc.lower()}")
     return out
+
+
+def public_url() -> str:
+    """$DORP_PUBLIC_URL: the address residents reach the app at (printed on ballot cards and
+    in their QR codes), as scheme://host[:port]; default http://localhost:8501."""
+    from urllib.parse import urlsplit
+    raw = (os.environ.get("DORP_PUBLIC_URL") or "http://localhost:8501").strip().rstrip("/")
+    try:
+        parts = urlsplit(raw)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query \
+            and not parts.fragment and parts.username is None
+        parts.port
+    except ValueError:
+        ok = False
+    if not ok:
+        raise SettingError(f"DORP_PUBLIC_URL: '{raw}' is geen adres van de vorm "
+                           "https://host[:poort] (voorbeeld: https://stem.example.nl).")
+    return raw

@@ -114,7 +114,7 @@ EDITABLE = {
     "programme", "municipalities", "villages", "pilots", "start_meetings", "pitches",
     "consent", "mbc", "mbc_effects", "partners", "steering_members", "steering_meetings",
     "actions", "line_scores", "working_modes", "initiatives", "safeguarding", "budget",
-    "users",
+    "users", "ballot_rounds", "ballot_options", "vonk_contests", "vonk_ideas",
     # the programme plan (0012_plan.sql)
     "plan_steps", "plan_milestones", "plan_spend", "plan_line_targets",
     # the Burgerkrachtgenerator (migration 0011)

@@ -360,6 +360,9 @@ def _message(code: str, col: Col | None, value) -> str:
     if code == "unknown_initiative":
         return ("Er is geen initiatief met deze naam in dit dorp (blad 'initiatives', kolommen "
                 "village en name).")
+    if code == "unknown_contest":
+        return ("Er is geen De Vonk-wedstrijd met deze naam in dit dorp (blad 'vonk_contests', "
+                "kolommen village en title).")
     if code == "unknown_meeting":
         return ("Er is geen stuurgroepoverleg van dit dorp op deze datum (blad "
                 "'steering_meetings', kolommen village en date).")
@@ -430,7 +433,9 @@ def _schema(name: str, raw: pd.DataFrame, typed: pd.DataFrame, bad: dict[str, pd
             "actions": ("steering_meetings", ("village", "meeting_date"), ("village", "date"),
                         "unknown_meeting"),
             "initiative_phases": ("initiatives", ("village", "initiative"), ("village", "name"),
-                                  "unknown_initiative")}
+                                  "unknown_initiative"),
+            "vonk_ideas": ("vonk_contests", ("village", "contest"), ("village", "title"),
+                           "unknown_contest")}
     if name in refs:
         other, mine, theirs, code = refs[name]
         target = typed_all.get(other)
@@ -537,10 +542,11 @@ def _problems_from(name: str, fc: pd.DataFrame, names: dict | None = None) -> li
             column = str(rec.failure_case)
         elif code.startswith("dup:"):
             column = code[4:].replace(",", ", ")
-        elif code in ("unknown_mbc", "unknown_meeting", "unknown_initiative", "one_row",
-                      "end_before_start"):
+        elif code in ("unknown_mbc", "unknown_meeting", "unknown_initiative", "unknown_contest",
+                      "one_row", "end_before_start"):
             column = {"unknown_mbc": "assessed_on", "unknown_meeting": "meeting_date",
-                      "unknown_initiative": "initiative", "one_row": None, "end_before_start": "end_date"}[code]
+                      "unknown_initiative": "initiative", "unknown_contest": "contest",
+                      "one_row": None, "end_before_start": "end_date"}[code]
         elif code in bkg_sheets.CODES:
             column = bkg_sheets.CODES[code][0] or bkg_sheets.ANONYMOUS.get(name)
         k = (row, column, code)

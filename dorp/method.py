@@ -130,3 +130,18 @@ STALE_DAYS = 90
 ALERTING_STATUSES: tuple[str, ...] = ("active", "paused")
 
 ROLES: tuple[str, ...] = ("lead", "steering", "funder")
+
+# De Vonk (ch. 4, "Methodiek: De Vonk van Nederland", box "Fases van De Vonk"): "vliegende
+# start (samenstellen projectgroep + plan) · uitrol communicatie (burgers informeren en
+# enthousiasmeren) · verzamelen ideeën en eerste selectie door jury · aan de slag met de beste
+# initiatieven · burgers stemmen · uitreiking prijzen (feestelijke slotmanifestatie) · nazorg
+# (wat is nodig om ideeën realiseren)". "Inwoners kiezen de winnaars. Initiatiefnemers die niet
+# winnen, worden in contact gebracht met informele netwerken en professionele ondersteuners
+# zodat ook deze ideeën verder komen."
+VONK_PHASES: tuple[str, ...] = (
+    "flying_start", "communication", "ideas", "work", "vote", "prizes", "aftercare",
+)
+
+# What a live ballot round decides (Stap 1: "Via een stemprocedure wordt bepaald in welk dorp
+# of welke dorpen we gaan starten"; De Vonk: "Inwoners kiezen de winnaars").
+BALLOT_KINDS: tuple[str, ...] = ("start_meeting", "vonk")

@@ -64,6 +64,15 @@ SHEETS: tuple[Sheet, ...] = (
           ("from_phase", "changed_on", "changed_by"), promised=False),
     Sheet("step_moves", ("village", "to_step", "to_status", "moved_on"),
           ("from_step", "from_status", "moved_by", "reason", "override"), promised=False),
+    Sheet("vonk_contests", ("village", "title", "started_on", "phase", "winners"),
+          ("project_group", "plan", "communication", "prize_event_on", "prize_event_note",
+           "tie_decision", "tie_reason"), promised=False),
+    Sheet("vonk_ideas", ("village", "contest", "title", "initiator", "submitted_on"),
+          ("description", "jury_kept", "jury_reason", "votes", "winner", "prize", "aftercare",
+           "aftercare_on", "initiative"), promised=False),
+    Sheet("ballot_results", ("round", "kind", "opened_on", "option", "votes"),
+          ("municipality", "meeting_date", "village", "contest", "closed_on", "choices",
+           "codes_issued", "codes_used"), promised=False),
     # The programme plan (issue 18): what the funder funded, to compare with what came of it.
     Sheet("plan_steps", ("village", "step_1_on", "step_2_on", "step_3_on", "step_4_on",
                          "completed_on"), ("explanation",), promised=False),
@@ -88,8 +97,9 @@ BY_NAME = {s.name: s for s in SHEETS}
 
 # --- what each column holds (the template's explanation sheet, the import validation) ---------
 
-from dorp.method import (BUDGET_SOURCES, CONSENT_PARTIES, INVESTMENT_KINDS, LINES,  # noqa: E402
-                         MEMBER_PARTIES, MODES, PHASES, SOURCES, STATUSES)
+from dorp.method import (BALLOT_KINDS, BUDGET_SOURCES, CONSENT_PARTIES,  # noqa: E402
+                         INVESTMENT_KINDS, LINES, MEMBER_PARTIES, MODES, PHASES, SOURCES,
+                         STATUSES, VONK_PHASES)
 from dorp import burgerkracht as bk  # noqa: E402
 
 TEXT_MAX = 32767  # Excel's own limit for one cell
@@ -367,6 +377,56 @@ COLUMNS: dict[str, dict[str, Col]] = {
         "override": Col("bool", "WAAR als de toegangscriteria niet golden en bewust zijn "
                                 "overruled."),
     },
+    "vonk_contests": {
+        "village": _VILLAGE,
+        "title": Col("text", "Naam van de De Vonk-wedstrijd; uniek per dorp.", True),
+        "started_on": Col("date", "Startdatum (vliegende start).", True),
+        "phase": Col("text", "Fase van De Vonk: flying_start, communication, ideas, work, vote, "
+                             "prizes of aftercare.", True, choices=VONK_PHASES),
+        "winners": Col("int", "Aantal prijzen (winnaars).", True, lo=1, hi=20),
+        "project_group": Col("text", "Wie zitten in de projectgroep."),
+        "plan": Col("text", "Het plan."),
+        "communication": Col("text", "Hoe de bewoners worden geïnformeerd en enthousiast gemaakt."),
+        "prize_event_on": Col("date", "Datum van de prijsuitreiking."),
+        "prize_event_note": Col("text", "De slotmanifestatie."),
+        "tie_decision": Col("text", "Bij gelijke stand: welke ideeën de leider koos."),
+        "tie_reason": Col("text", "Bij gelijke stand: waarom."),
+    },
+    "vonk_ideas": {
+        "village": _VILLAGE,
+        "contest": Col("text", "Naam van de wedstrijd, zoals op het blad 'vonk_contests'.", True),
+        "title": Col("text", "Titel van het idee; uniek per wedstrijd.", True),
+        "initiator": Col("text", "Wie het idee indiende (persoonsgegeven).", True),
+        "submitted_on": Col("date", "Datum van indienen.", True),
+        "description": Col("text", "Omschrijving."),
+        "jury_kept": Col("bool", "WAAR als de jury het idee selecteerde, ONWAAR als niet; leeg: "
+                                 "nog niet beoordeeld."),
+        "jury_reason": Col("text", "Reden van de jury."),
+        "votes": Col("int", "Stemmen van de bewoners.", lo=0),
+        "winner": Col("bool", "WAAR als het idee won."),
+        "prize": Col("text", "De prijs."),
+        "aftercare": Col("text", "Nazorg: met welk netwerk of welke ondersteuner in contact "
+                                 "gebracht."),
+        "aftercare_on": Col("date", "Datum van dat contact."),
+        "initiative": Col("text", "Naam van het initiatief dat het werd (blad 'initiatives')."),
+    },
+    "ballot_results": {
+        "round": Col("text", "Naam van de gesloten stemronde.", True),
+        "kind": Col("text", "start_meeting (startbijeenkomst) of vonk (De Vonk).", True,
+                    choices=BALLOT_KINDS),
+        "opened_on": Col("date", "Datum waarop de stemronde openging.", True),
+        "option": Col("text", "De optie: het dorp (startbijeenkomst) of de titel van het idee "
+                              "(De Vonk).", True),
+        "votes": Col("int", "Aantal stemmen op deze optie (alleen aantallen).", True, lo=0),
+        "municipality": Col("text", "Startbijeenkomst: de gemeente."),
+        "meeting_date": Col("date", "Startbijeenkomst: de datum."),
+        "village": _VILLAGE_OPT,
+        "contest": Col("text", "De Vonk: naam van de wedstrijd."),
+        "closed_on": Col("date", "Datum waarop de stemronde sloot."),
+        "choices": Col("int", "Aantal keuzes per kiezer.", lo=1),
+        "codes_issued": Col("int", "Aantal uitgegeven codes.", lo=0),
+        "codes_used": Col("int", "Aantal gebruikte codes (uitgebrachte stemmen).", lo=0),
+    },
     "plan_steps": {
         "village": Col("text", "Naam van het dorp met een pilot, precies zoals op het blad "
                                "'villages'. Leeg: de rij voor het hele programma (daar alleen "
@@ -424,6 +484,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "start_meetings": ("municipality", "meeting_date"),
     "partners": ("village", "partner_type", "name"),
     "working_modes": ("village", "mode", "started_on"),
+    "vonk_contests": ("village", "title"),
+    "vonk_ideas": ("village", "contest", "title"),
+    "ballot_results": ("round", "opened_on", "option"),
     "plan_steps": ("village",),
     "plan_milestones": ("village", "milestone"),
     "plan_spend": ("village", "period", "source"),
@@ -472,6 +535,11 @@ SHEET_DOCS: dict[str, str] = {
     "initiatives": "Extra: bewonersinitiatieven en hun fase.",
     "initiative_phases": "Extra: de fasen die elk initiatief doorliep (van, naar, datum).",
     "step_moves": "Extra: de tijdlijn van overgangen tussen stappen.",
+    "vonk_contests": "Extra: De Vonk-wedstrijden per dorp (fase, prijzen, slotmanifestatie).",
+    "vonk_ideas": "Extra: de ideeën van De Vonk met initiatiefnemer (persoonsgegeven), jury, "
+                  "stemmen, prijs en nazorg.",
+    "ballot_results": "Extra: uitslagen van gesloten stemrondes met de telefoon, alleen "
+                      "aantallen per optie (nooit codes).",
     "plan_steps": "Plan: per pilot de geplande datum van elke stap en van de afronding, met "
                   "de toelichting voor de financier (een rij zonder dorp: het programma).",
     "plan_milestones": "Plan: geplande mijlpalen per pilot of voor het programma, en wanneer "

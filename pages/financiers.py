@@ -6,7 +6,7 @@ import streamlit as st
 from dorp import i18n, report, ui
 from dorp.charts import funder as charts
 from dorp.charts.lines import spec as chart_spec
-from dorp.repo import funder, programme
+from dorp.repo import funder, programme, vonk
 
 user = ui.guard("view_funder")
 db = ui.db()
@@ -201,6 +201,14 @@ if not ms.empty:
     with st.expander(ui.t("funder.milestones_all")):
         st.dataframe(ui.cached(("funder.ms_all", period, village_id), lambda: _milestone_table(ms)),
                      hide_index=True, width="stretch", column_config=milestone_cols)
+
+# De Vonk: counts only (no titles, no initiators), small counts suppressed.
+vonk_counts = vonk.funder_counts(db, user)
+if vonk_counts["contests"]:
+    st.subheader(ui.t("vonk.funder_title"))
+    for col, key in zip(st.columns(4), ("contests", "ideas", "votes", "taken_on")):
+        col.metric(ui.t(f"vonk.funder_{key}"), funder.suppress(vonk_counts[key], lang))
+    st.caption(ui.t("vonk.funder_note"))
 
 st.subheader(ui.t("funder.pilots"))
 PILOTS_AS_CARDS = 25  # a large programme gets one table instead of hundreds of expanders

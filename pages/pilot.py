@@ -6,7 +6,7 @@ import streamlit as st
 from dorp import ui
 from dorp.access import can
 from dorp.repo import pilots
-from pages.pilot_tabs import View, burgerkracht, status, step1, step2, step3, step4
+from pages.pilot_tabs import View, burgerkracht, status, step1, step2, step3, step4, vonk
 
 user = ui.guard("view_village_any")
 db = ui.db()
@@ -37,20 +37,21 @@ view = View(db=db, user=user, today=today, lang=ui.lang(), village_id=village_id
             may_move=can(user, "move_step", village_id))
 
 st.title(f"{view.f.village} · {view.f.municipality}")
-labels = [t("pilot.tab_status")] + [ui.label("step", s) for s in (1, 2, 3, 4)] + [t("bkg.tab")]
+labels = [t("pilot.tab_status")] + [ui.label("step", s) for s in (1, 2, 3, 4)] + [t("bkg.tab"),
+                                                                               t("vonk.tab")]
 # A link with ?tab=N ("Aandacht nodig": the place to fix a cause) opens on step N's tab (5: the
-# Burgerkrachtgenerator); the parameter is used once, so switching tabs afterwards is not undone
-# by the next run.
+# Burgerkrachtgenerator, 6: De Vonk); the parameter is used once, so switching tabs afterwards
+# is not undone by the next run.
 asked_tab = st.query_params.get("tab")
 if asked_tab is not None:
     del st.query_params["tab"]
-    if asked_tab in ("0", "1", "2", "3", "4", "5"):
+    if asked_tab in ("0", "1", "2", "3", "4", "5", "6"):
         st.session_state["pilot_tab"] = labels[int(asked_tab)]
 if st.session_state.get("pilot_tab") not in labels:   # first visit, or the language changed
     st.session_state["pilot_tab"] = labels[0]
 # Only the open tab is drawn (and its data read): switching tabs re-runs the page.
 tabs = st.tabs(labels, key="pilot_tab", on_change="rerun")
-for tab, module in zip(tabs, (status, step1, step2, step3, step4, burgerkracht)):
+for tab, module in zip(tabs, (status, step1, step2, step3, step4, burgerkracht, vonk)):
     if tab.open:
         with tab:
             module.render(view)

@@ -99,6 +99,8 @@ if pit.empty:
     st.stop()
 
 st.markdown(f"#### {t('start.vote')}")
+st.caption(t("round.start_hint"))
+st.page_link("pages/stemronde.py", label=t("round.to_round"))
 # The votes belong to the meeting: keyed by it, with the version first shown.
 fm = ui.Form("votes", scope=meeting_id, record=meeting)
 with fm:

@@ -453,6 +453,95 @@ FUNCTIONS = {
         db, u, c["bkg_mode"], D, None, TODAY), "YNN"),
 }
 
+# --- the live ballot and De Vonk: records made with SYSTEM for each call, then the call -----
+
+from dorp.repo import ballot as ballot_, vonk  # noqa: E402
+_N = iter(range(10**6))
+
+
+def _vonk(db, vid, kept=True, votes=None, winners=1):
+    """A fresh contest in village vid with two ideas (kept by the jury); with `votes`
+    (idea index -> votes) the vote is applied. Returns (contest id, [idea ids])."""
+    from dorp.access import SYSTEM
+    cid = vonk.add_contest(db, SYSTEM, vid, f"Vonk {next(_N)}", D, winners, TODAY)
+    ids = [vonk.add_idea(db, SYSTEM, cid, t, None, "Initiatiefnemer X", D, TODAY)
+           for t in ("Idee een", "Idee twee")]
+    if kept:
+        for i in ids:
+            vonk.judge(db, SYSTEM, i, True, "Goed plan", None)
+    if votes is not None:
+        vonk.apply_votes(db, SYSTEM, cid, {ids[k]: n for k, n in votes.items()})
+    return cid, ids
+
+
+def _round(db, vid, closed=False):
+    from dorp.access import SYSTEM
+    cid, _ = _vonk(db, vid)
+    rid = ballot_.open_contest_round(db, SYSTEM, cid)
+    if closed:
+        ballot_.close(db, SYSTEM, rid, None)
+    return rid
+
+
+def _meeting_round(db, c):
+    from dorp.access import SYSTEM
+    return ballot_.open_round_for(db, SYSTEM, meeting_id=c["start_meeting"]) or {
+        "id": ballot_.open_meeting_round(db, SYSTEM, c["start_meeting"])}
+
+
+FUNCTIONS.update({
+    "ballot.rounds": (lambda db, u, c: ballot_.rounds(db, u), "YNN"),
+    "ballot.subjects": (lambda db, u, c: ballot_.subjects(db, u), "YNN"),
+    "ballot.get_round": (lambda db, u, c: ballot_.get_round(db, u, _round(db, c["vid"])), "YNN"),
+    "ballot.open_round_for": (lambda db, u, c: ballot_.open_round_for(
+        db, u, meeting_id=_meeting_round(db, c)["id"] and c["start_meeting"]), "YNN"),
+    "ballot.rounds_for": (lambda db, u, c: ballot_.rounds_for(
+        db, u, meeting_id=_meeting_round(db, c)["id"] and c["start_meeting"]), "YNN"),
+    "ballot.open_meeting_round": (lambda db, u, c: ballot_.open_meeting_round(
+        db, u, c["start_meeting"]), "YNN"),
+    "ballot.open_contest_round": (lambda db, u, c: ballot_.open_contest_round(
+        db, u, _vonk(db, c["vid"])[0]), "YNN"),
+    "ballot.issue_codes": (lambda db, u, c: ballot_.issue_codes(db, u, _round(db, c["vid"]), 3),
+                           "YNN"),
+    "ballot.options": (lambda db, u, c: ballot_.options(db, u, _round(db, c["vid"])), "YNN"),
+    "ballot.turnout": (lambda db, u, c: ballot_.turnout(db, u, _round(db, c["vid"])), "YNN"),
+    "ballot.results": (lambda db, u, c: ballot_.results(db, u, _round(db, c["vid"], True)),
+                       "YNN"),
+    "ballot.outcome": (lambda db, u, c: ballot_.outcome(db, u, _round(db, c["vid"], True)),
+                       "YNN"),
+    "ballot.apply": (lambda db, u, c: ballot_.apply(db, u, _round(db, c["vid"], True)), "YNN"),
+    "ballot.close": (lambda db, u, c: ballot_.close(db, u, _round(db, c["vid"]), None), "YNN"),
+    "vonk.contests": (lambda db, u, c: (_vonk(db, c["vid"]), vonk.contests(db, u, c["vid"]))[1],
+                      "YAN"),
+    "vonk.contest": (lambda db, u, c: vonk.contest(db, u, _vonk(db, c["vid"])[0]), "YAN"),
+    "vonk.ideas": (lambda db, u, c: vonk.ideas(db, u, _vonk(db, c["vid"])[0]), "YAN"),
+    "vonk.vote_result": (lambda db, u, c: vonk.vote_result(
+        db, u, _vonk(db, c["vid"], votes={0: 2, 1: 1})[0]), "YAN"),
+    "vonk.add_contest": (lambda db, u, c: vonk.add_contest(db, u, c["vid"], "Vonk", D, 2, TODAY),
+                         "YNN"),
+    "vonk.save_contest": (lambda db, u, c: vonk.save_contest(
+        db, u, _vonk(db, c["vid"])[0], project_group="Groep", plan="Plan", communication=None,
+        winners=2, prize_event_on=None, prize_event_note=None, expected_version=None), "YNN"),
+    "vonk.set_phase": (lambda db, u, c: vonk.set_phase(db, u, _vonk(db, c["vid"])[0],
+                                                       "communication", None), "YNN"),
+    "vonk.add_idea": (lambda db, u, c: vonk.add_idea(db, u, _vonk(db, c["vid"])[0], "Nieuw",
+                                                     None, "Iemand", D, TODAY), "YNN"),
+    "vonk.judge": (lambda db, u, c: vonk.judge(db, u, _vonk(db, c["vid"], kept=False)[1][0],
+                                               False, "Past niet", None), "YNN"),
+    "vonk.apply_votes": (lambda db, u, c: vonk.apply_votes(db, u, _vonk(db, c["vid"])[0], {}),
+                         "YNN"),
+    "vonk.decide_tie": (lambda db, u, c: (lambda cid, ids: vonk.decide_tie(
+        db, u, cid, [ids[0]], "Loting", None))(*_vonk(db, c["vid"], votes={0: 1, 1: 1})),
+        "YNN"),
+    "vonk.set_prize": (lambda db, u, c: vonk.set_prize(
+        db, u, _vonk(db, c["vid"], votes={0: 2, 1: 1})[1][0], "Een prijs", None), "YNN"),
+    "vonk.set_aftercare": (lambda db, u, c: vonk.set_aftercare(
+        db, u, _vonk(db, c["vid"])[1][1], "Welzijn", D, None, TODAY), "YNN"),
+    "vonk.to_initiative": (lambda db, u, c: vonk.to_initiative(
+        db, u, _vonk(db, c["vid"])[1][0], TODAY, None), "YNN"),
+    "vonk.funder_counts": (lambda db, u, c: vonk.funder_counts(db, u), "YNY"),
+})
+
 # Functions that take a user but are not about access (checked elsewhere), or helpers.
 NOT_ACCESS = {
     "users.authenticate", "users.load", "users.load_by_id", "users.count", "users.wait_seconds",

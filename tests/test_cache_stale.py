@@ -119,6 +119,12 @@ def _page_state(db, script: str) -> dict:
         return {"start_meeting": db.scalar(
             "SELECT p.meeting_id FROM pitches p JOIN villages v ON v.id = p.village_id"
             " WHERE v.name = 'Vorden'")}
+    if script == "pages/stemronde.py":   # a round for that meeting: Vorden on the ballot
+        from dorp.access import SYSTEM
+        from dorp.repo import ballot
+        meeting = db.scalar("SELECT p.meeting_id FROM pitches p JOIN villages v"
+                            " ON v.id = p.village_id WHERE v.name = 'Vorden'")
+        return {"round_pick": ballot.open_meeting_round(db, SYSTEM, meeting)}
     return {}
 
 

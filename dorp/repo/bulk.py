@@ -17,11 +17,12 @@ from dorp.sheets import BY_NAME, SHEETS
 
 # Tables emptied by a replace, children first.
 DATA_TABLES = (
+    "ballot_tallies", "ballot_codes", "ballot_options", "ballot_rounds", "vonk_ideas",
     "plan_steps", "plan_milestones", "plan_spend", "plan_line_targets",
     "working_group_contacts", "working_group_modes", "working_groups", "bkg_subgroups",
     "bkg_village_meetings", "bkg_theme_sources", "bkg_themes", "bkg_conversations",
     "bkg_lead_group",
-    "initiative_phases", "actions", "mbc_effects", "pitches", "start_meetings", "consent", "mbc", "partners",
+    "vonk_contests", "initiative_phases", "actions", "mbc_effects", "pitches", "start_meetings", "consent", "mbc", "partners",
     "steering_members", "steering_meetings", "line_scores", "working_modes", "initiatives",
     "safeguarding", "budget", "step_moves", "user_villages", "pilots", "villages",
     "municipalities", "programme",
@@ -128,6 +129,59 @@ LOAD_SQL: dict[str, list[str]] = {
             to_status, moved_on, moved_by, reason, override)
         SELECT v.id, src.from_step, src.to_step, src.from_status, src.to_status, src.moved_on,
                src.moved_by, src.reason, coalesce(src.override, FALSE) FROM src {_V}"""],
+    "vonk_contests": [f"""INSERT INTO vonk_contests (village_id, title, started_on, phase, winners,
+            project_group, plan, communication, prize_event_on, prize_event_note, tie_decision,
+            tie_reason)
+        SELECT v.id, src.title, src.started_on, src.phase, src.winners, src.project_group,
+               src.plan, src.communication, src.prize_event_on, src.prize_event_note,
+               src.tie_decision, src.tie_reason FROM src {_V}"""],
+    "vonk_ideas": [f"""INSERT INTO vonk_ideas (contest_id, village_id, title, initiator,
+            submitted_on, description, jury_kept, jury_reason, votes, winner, prize, aftercare,
+            aftercare_on, initiative_id)
+        SELECT c.id, v.id, src.title, src.initiator, src.submitted_on, src.description,
+               src.jury_kept, src.jury_reason, src.votes, coalesce(src.winner, FALSE), src.prize,
+               src.aftercare, src.aftercare_on, i.id
+        FROM src {_V} JOIN vonk_contests c ON c.village_id = v.id AND c.title = src.contest
+        LEFT JOIN initiatives i ON i.village_id = v.id AND i.name = src.initiative"""],
+    # Closed rounds only, counts only. Codes cannot come back (only their hashes were ever
+    # stored): each round gets as many placeholders as it issued, the used ones marked, so
+    # the turnout stays; a placeholder can never match a code (not a hex hash).
+    "ballot_results": [
+        """INSERT INTO ballot_rounds (kind, meeting_id, contest_id, village_id, title, choices,
+               status, opened_at, expires_at, closed_at, codes_issued, applied)
+           SELECT DISTINCT src.kind, s.id, c.id, v.id, src.round, coalesce(src.choices, 1),
+                  'closed', CAST(src.opened_on AS TIMESTAMP),
+                  CAST(coalesce(src.closed_on, src.opened_on) AS TIMESTAMP),
+                  CAST(coalesce(src.closed_on, src.opened_on) AS TIMESTAMP),
+                  coalesce(src.codes_issued, 0), TRUE
+           FROM src LEFT JOIN municipalities m ON m.name = src.municipality
+           LEFT JOIN start_meetings s ON s.municipality_id = m.id
+                AND s.meeting_date = src.meeting_date AND src.kind = 'start_meeting'
+           LEFT JOIN villages v ON v.name = src.village
+           LEFT JOIN vonk_contests c ON c.village_id = v.id AND c.title = src.contest
+                AND src.kind = 'vonk'""",
+        """INSERT INTO ballot_options (round_id, position, label, pitch_id, idea_id)
+           SELECT r.id, ROW_NUMBER() OVER (PARTITION BY r.id ORDER BY src.option), src.option,
+                  p.id, i.id
+           FROM src JOIN ballot_rounds r ON r.title = src.round
+                AND r.opened_at = CAST(src.opened_on AS TIMESTAMP)
+           LEFT JOIN villages ov ON ov.name = src.option
+           LEFT JOIN pitches p ON p.meeting_id = r.meeting_id AND p.village_id = ov.id
+           LEFT JOIN vonk_ideas i ON i.contest_id = r.contest_id AND i.title = src.option""",
+        """INSERT INTO ballot_tallies (round_id, option_id, votes)
+           SELECT r.id, o.id, src.votes
+           FROM src JOIN ballot_rounds r ON r.title = src.round
+                AND r.opened_at = CAST(src.opened_on AS TIMESTAMP)
+           JOIN ballot_options o ON o.round_id = r.id AND o.label = src.option""",
+        """INSERT INTO ballot_codes (code_hash, round_id, used)
+           SELECT 'import:' || md5(CAST(r.id AS VARCHAR) || '-' || CAST(g.n AS VARCHAR) || '-'
+                                   || CAST(random() AS VARCHAR)), r.id, g.n <= u.used
+           FROM ballot_rounds r
+           JOIN (SELECT DISTINCT round, opened_on, coalesce(codes_used, 0) AS used FROM src) u
+                ON u.round = r.title AND CAST(u.opened_on AS TIMESTAMP) = r.opened_at
+           CROSS JOIN LATERAL generate_series(1, r.codes_issued) AS g(n)
+           WHERE NOT EXISTS (SELECT 1 FROM ballot_codes k WHERE k.round_id = r.id)""",
+    ],
     # The Burgerkrachtgenerator (issue 15).
     "bkg_lead_group": [f"""INSERT INTO bkg_lead_group (village_id, name, role, joined_on)
         SELECT v.id, src.name, src.role, src.joined_on FROM src {_V}"""],
@@ -189,7 +243,7 @@ LOAD_ORDER = ("programme", "villages", "pilots", "start_meetings", "votes", "con
               "budget", "step_moves", "bkg_lead_group", "bkg_conversations", "bkg_themes",
               "bkg_village_meetings", "bkg_subgroups", "working_groups", "working_group_modes",
               "working_group_contacts", "plan_steps", "plan_milestones", "plan_spend",
-              "plan_line_targets")
+              "plan_line_targets", "vonk_contests", "vonk_ideas", "ballot_results")
 assert set(LOAD_ORDER) == set(BY_NAME) == set(LOAD_SQL)
 
 
@@ -325,6 +379,26 @@ EXPORT_SQL: dict[str, str] = {
         JOIN initiatives i ON i.id = t.initiative_id""",
     "step_moves": f"""SELECT v.name AS village, t.to_step, t.to_status, t.moved_on, t.from_step,
         t.from_status, t.moved_by, t.reason, t.override FROM step_moves t {_VJ}""",
+    "vonk_contests": f"""SELECT v.name AS village, t.title, t.started_on, t.phase, t.winners,
+        t.project_group, t.plan, t.communication, t.prize_event_on, t.prize_event_note,
+        t.tie_decision, t.tie_reason FROM vonk_contests t {_VJ}""",
+    "vonk_ideas": f"""SELECT v.name AS village, c.title AS contest, t.title, t.initiator,
+        t.submitted_on, t.description, t.jury_kept, t.jury_reason, t.votes, t.winner, t.prize,
+        t.aftercare, t.aftercare_on, i.name AS initiative FROM vonk_ideas t {_VJ}
+        JOIN vonk_contests c ON c.id = t.contest_id
+        LEFT JOIN initiatives i ON i.id = t.initiative_id""",
+    # Closed rounds only (an open round's counts are never shown), counts only (no codes).
+    "ballot_results": """SELECT r.title AS round, r.kind, CAST(r.opened_at AS DATE) AS opened_on,
+        o.label AS option, t.votes, m.name AS municipality, s.meeting_date, v.name AS village,
+        c.title AS contest, CAST(r.closed_at AS DATE) AS closed_on, r.choices, r.codes_issued,
+        (SELECT count(*) FROM ballot_codes k WHERE k.round_id = r.id AND k.used) AS codes_used
+        FROM ballot_rounds r JOIN ballot_options o ON o.round_id = r.id
+        JOIN ballot_tallies t ON t.option_id = o.id AND t.round_id = r.id
+        LEFT JOIN start_meetings s ON s.id = r.meeting_id
+        LEFT JOIN municipalities m ON m.id = s.municipality_id
+        LEFT JOIN villages v ON v.id = r.village_id
+        LEFT JOIN vonk_contests c ON c.id = r.contest_id
+        WHERE r.status = 'closed'""",
     "plan_steps": """SELECT v.name AS village, t.step_1_on, t.step_2_on, t.step_3_on,
         t.step_4_on, t.completed_on, t.explanation
         FROM plan_steps t LEFT JOIN villages v ON v.id = t.village_id""",

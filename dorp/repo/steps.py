@@ -764,14 +764,21 @@ def add_initiative(db: Db, user: User, village_id: int, name: str, phase: str,
     _opt_date(p, "since", since, today, "de datum 'sinds'")
     _raise(p)
     with db.tx(user.username) as tx:
-        iid = tx.insert("initiatives", {"village_id": village_id, "name": _text(name),
-                                        "phase": phase, "description": _text(description),
-                                        "since": since}, village_id=village_id)
-        tx.insert("initiative_phases", {"initiative_id": iid, "village_id": village_id,
-                                        "from_phase": None, "to_phase": phase,
-                                        "changed_on": since, "changed_by": user.username},
-                  village_id=village_id)
-        return iid
+        return insert_initiative(tx, village_id, name, phase, description, since)
+
+
+def insert_initiative(tx: Tx, village_id: int, name: str, phase: str,
+                      description: str | None, since: date | None) -> int:
+    """Write one new initiative and the first entry of its phase trail inside the caller's
+    transaction (also a De Vonk idea taken on: dorp/repo/vonk.to_initiative)."""
+    iid = tx.insert("initiatives", {"village_id": village_id, "name": _text(name),
+                                    "phase": phase, "description": _text(description),
+                                    "since": since}, village_id=village_id)
+    tx.insert("initiative_phases", {"initiative_id": iid, "village_id": village_id,
+                                    "from_phase": None, "to_phase": phase,
+                                    "changed_on": since, "changed_by": tx.username},
+              village_id=village_id)
+    return iid
 
 
 def set_initiative_phase(db: Db, user: User, initiative_id: int, phase: str,

@@ -208,6 +208,7 @@ PAGES = [
     ("pages/financiers.py", "nav.funder", "nav.section_funder", "view_funder", "financiers"),
     ("pages/startbijeenkomst.py", "nav.start", "nav.section_programme", "edit_village",
      "startbijeenkomst"),
+    ("pages/stemronde.py", "nav.ballot", "nav.section_programme", "edit_village", "stemronde"),
     ("pages/gegevens.py", "nav.gegevens", "nav.section_admin", "exchange", "gegevens"),
     ("pages/accounts.py", "nav.accounts", "nav.section_admin", "manage_users", "accounts"),
 ]
