@@ -3,6 +3,8 @@ keyed by a stamp of the audit log, which every write changes in its own transact
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from dorp import ui
@@ -182,3 +184,21 @@ def test_sessions_asking_at_once_share_one_computation(demo_db):
         with pytest.raises(RuntimeError):
             slow(demo_db, lead, "fails")
     assert calls == [1, "fails", "fails"]
+
+
+def test_a_cached_view_calling_another_of_the_same_name_gets_that_one(demo_db):
+    """funder.view calls plan.view with the same arguments (as the funder page calls it, the
+    pilot passed as None): the key names the module too, so the inner call neither waits for
+    the outer one's computation (it hung) nor is handed the outer result."""
+    import threading
+    from dorp.repo import funder, plan
+    lead, period = user_of(demo_db, LEAD), funder.Period("quarter", date(2026, 10, 1),
+                                                         date(2026, 12, 31))
+    got = []
+    th = threading.Thread(daemon=True, target=lambda: got.append(
+        funder.view(demo_db, lead, period, AS_OF, None)))
+    th.start()
+    th.join(60)
+    assert got, "funder.view waited for itself"
+    assert isinstance(got[0], funder.FunderView)
+    assert isinstance(got[0].plan, plan.PlanView)

@@ -61,6 +61,10 @@ def memo(fn: F) -> F:
     opening the overview together, or the warm-up at server start and the first visitor)
     wait for it instead of each computing it again."""
 
+    # The module too: funder.view calls plan.view with the same arguments, and a key of the
+    # bare name would make it wait for its own computation (and share its result).
+    name = f"{fn.__module__}.{fn.__qualname__}"
+
     def out(value):
         return value.copy() if hasattr(value, "copy") and not isinstance(value, (list, dict)) \
             else value
@@ -75,7 +79,7 @@ def memo(fn: F) -> F:
 
     @wraps(fn)
     def wrapper(db: Db, user: User, *args, **kwargs):
-        key = (fn.__qualname__, _user_key(user), args, tuple(sorted(kwargs.items())), stamp(db))
+        key = (name, _user_key(user), args, tuple(sorted(kwargs.items())), stamp(db))
         with _lock:
             store = _stores.get(db.con)
             if store is None:
