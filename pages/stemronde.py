@@ -148,7 +148,13 @@ else:
     st.subheader(t("round.result"))
     st.caption(t("round.result_cast", cast=tr["cast"], issued=tr["issued"]))
     df = pd.DataFrame(out["rows"])
-    ui.chart(("round.result", round_id), lambda: chart_spec(charts.result(df, lang), lang))
+    legend = {"chosen": t("round.chosen_legend"), "tied": t("round.tied_legend"),
+              "not_chosen": t("round.not_chosen_legend")}
+    in_words = "; ".join(t("chart.round_result_item", label=x["label"], votes=x["votes"],
+                           outcome=legend[x["outcome"]].lower())
+                         for x in sorted(out["rows"], key=lambda x: (-x["votes"], x["label"])))
+    ui.chart(("round.result", round_id), lambda: chart_spec(charts.result(df, lang), lang),
+             summary=t("chart.round_result", result=in_words or "–"))
     chosen = [x["label"] for x in out["rows"] if x["outcome"] == "chosen"]
     tied = [x["label"] for x in out["rows"] if x["outcome"] == "tied"]
     if chosen:
