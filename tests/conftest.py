@@ -174,7 +174,7 @@ def app_as(demo_db):
 
 def pilot_tab(at, n: int, run: bool = True):
     """Open tab n of the pilot page (0 = status, 1-4 = the steps, 5 = the
-    Burgerkrachtgenerator): only the open tab is drawn. With run=False the tab opens on the
+    Burgerkrachtgenerator, 6 = De Vonk): only the open tab is drawn. With run=False the tab opens on the
     next run (e.g. when the pilot is chosen)."""
     at.session_state["pilot_tab"] = at.tabs[n].label
     if run:

@@ -59,8 +59,8 @@ def stale_warning(at, who: str) -> bool:
 # --- navigation -----------------------------------------------------------------------------------
 
 # The pilot page draws only its open tab: the tab each of its forms is on (0 = status, 1-4 = the
-# steps, 5 = the Burgerkrachtgenerator).
-PILOT_TABS = {"move": 0, "presented": 2, "close_no_go": 2, "member_end": 3, "meeting_edit": 3,
+# steps, 5 = the Burgerkrachtgenerator, 6 = De Vonk).
+PILOT_TABS = {"move": 0, "stop": 0, "presented": 2, "close_no_go": 2, "member_end": 3, "meeting_edit": 3,
               "action_edit": 3, "action_done": 3, "action_reopen": 3, "meeting": 3,
               "safeguarding": 4, "mode_end": 4, "phase": 4, "bkg_group": 5, "bkg_mode_end": 5}
 
