@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import FUNDER, LEAD, STEERING, form_widget, user_of
+from conftest import FUNDER, LEAD, STEERING, form_widget, pilot_tab, user_of
 
 from dorp.access import AccessDenied, User
 from dorp.errors import Invalid
@@ -138,10 +138,20 @@ def test_prize_aftercare_and_idea_to_initiative(demo_db):
     assert counts == {"contests": 1, "ideas": 3, "kept": 3, "taken_on": 1, "votes": 1}
 
 
-def test_pilot_tab_walks_the_contest(app_as, demo_db):
+VONK_TAB = 6   # the pilot page's seventh tab, drawn only when open
+
+
+def _vonk_tab(app_as, db):
+    """A lead on the pilot page of Vorden, its De Vonk tab open."""
     at = app_as(LEAD, page="pages/pilot.py")
-    at.selectbox(key="pilot_village").set_value(_vid(demo_db)).run()
+    at.selectbox(key="pilot_village").set_value(_vid(db)).run()
     assert not at.exception
+    assert at.tabs[VONK_TAB].label == "De Vonk"
+    return pilot_tab(at, VONK_TAB)
+
+
+def test_pilot_tab_walks_the_contest(app_as, demo_db):
+    at = _vonk_tab(app_as, demo_db)
     assert any("nog geen De Vonk" in i.value for i in at.info)
     form_widget(at, "text_input", "vonk_contest_new", "title").input("De Vonk Vorden")
     form_widget(at, "button", "vonk_contest_new").click().run()
@@ -162,14 +172,19 @@ def test_pilot_tab_turns_an_idea_into_an_initiative(app_as, demo_db):
     cid, ids = _contest(demo_db)
     c = vonk.contest(demo_db, lead, cid)
     vonk.set_phase(demo_db, lead, cid, "aftercare", c["version"])
-    at = app_as(LEAD, page="pages/pilot.py")
-    at.selectbox(key="pilot_village").set_value(_vid(demo_db)).run()
-    assert not at.exception
+    before = len(steps.initiatives(demo_db, lead, _vid(demo_db)))
+    at = _vonk_tab(app_as, demo_db)
+    assert form_widget(at, "selectbox", "vonk_initiative", "idea").value is None   # none preselected
+    form_widget(at, "button", "vonk_initiative").click().run()    # one click turns nothing
+    assert not at.exception, at.exception
+    assert any("Kies eerst" in e.value for e in at.error)
+    assert len(steps.initiatives(demo_db, lead, _vid(demo_db))) == before
+    form_widget(at, "selectbox", "vonk_initiative", "idea").set_value(ids[1])
     form_widget(at, "button", "vonk_initiative").click().run()
     assert not at.exception, at.exception
     assert any("bij de initiatieven" in s.value for s in at.success)
-    ini = steps.initiatives(demo_db, lead, _vid(demo_db))
-    assert "Buurtbus" in set(ini["name"])
+    ini = set(steps.initiatives(demo_db, lead, _vid(demo_db))["name"])
+    assert "Moestuin" in ini and "Buurtbus" not in ini   # the one chosen, not the first
 
 
 def test_funder_page_shows_counts_only_suppressed(app_as, demo_db):

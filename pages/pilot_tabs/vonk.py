@@ -11,7 +11,7 @@ import streamlit as st
 from dorp import ui
 from dorp.method import VONK_PHASES
 from dorp.repo import ballot, vonk
-from pages.pilot_tabs import View, day, t, table
+from pages.pilot_tabs import View, chosen, day, t, table
 
 
 def render(v: View) -> None:
@@ -194,11 +194,8 @@ def _jury(v: View, c: dict, ideas: pd.DataFrame) -> None:
             fm.err("jury_reason")
 
             def save(x, shown):
-                if x["idea"] is None:
-                    from dorp.errors import Invalid
-                    raise Invalid({"idea": t("steps.choose")})
-                return vonk.judge(db, user, x["idea"], x["kept"], x["reason"],
-                                  shown.get(x["idea"]))
+                idea = chosen(x, "idea")
+                return vonk.judge(db, user, idea, x["kept"], x["reason"], shown.get(idea))
 
             fm.submit(t("vonk.save"), save, success=t("vonk.jury_saved"))
 
@@ -261,12 +258,18 @@ def _prizes(v: View, c: dict, ideas: pd.DataFrame) -> None:
     fm = ui.Form("vonk_prize", scope=c["id"], version=_versions(winners))
     titles = _titles(winners)
     with fm:
-        st.selectbox(t("vonk.prize_idea"), list(titles), format_func=titles.get,
-                     key=fm.key("idea"))
+        # nothing preselected: a save without choosing never gives a prize to an idea nobody picked
+        st.selectbox(t("vonk.prize_idea"), list(titles), index=None, format_func=titles.get,
+                     placeholder=t("steps.choose"), key=fm.key("idea"))
+        fm.err("idea")
         st.text_input(t("vonk.prize"), key=fm.key("prize"))
         fm.err("prize")
-        fm.submit(t("vonk.prize_save"), lambda x, shown: vonk.set_prize(
-            db, user, x["idea"], x["prize"], shown.get(x["idea"])), success=t("vonk.saved"))
+
+        def save(x, shown):
+            idea = chosen(x, "idea")
+            return vonk.set_prize(db, user, idea, x["prize"], shown.get(idea))
+
+        fm.submit(t("vonk.prize_save"), save, success=t("vonk.saved"))
 
 
 def _aftercare(v: View, c: dict, ideas: pd.DataFrame) -> None:
@@ -278,16 +281,22 @@ def _aftercare(v: View, c: dict, ideas: pd.DataFrame) -> None:
         fm = ui.Form("vonk_aftercare", scope=c["id"], version=_versions(ideas))
         titles = _titles(ideas)
         with fm:
-            st.selectbox(t("vonk.aftercare_idea"), list(titles), format_func=titles.get,
+            st.selectbox(t("vonk.aftercare_idea"), list(titles), index=None,
+                         format_func=titles.get, placeholder=t("steps.choose"),
                          key=fm.key("idea"))
+            fm.err("idea")
             st.text_input(t("vonk.aftercare"), key=fm.key("aftercare"))
             fm.err("aftercare")
             st.date_input(t("vonk.aftercare_on"), value=today, format="DD-MM-YYYY",
                           key=fm.key("aftercare_on"))
             fm.err("aftercare_on")
-            fm.submit(t("vonk.aftercare_save"), lambda x, shown: vonk.set_aftercare(
-                db, user, x["idea"], x["aftercare"], x["aftercare_on"], shown.get(x["idea"]),
-                today), success=t("vonk.saved"))
+
+            def save(x, shown):
+                idea = chosen(x, "idea")
+                return vonk.set_aftercare(db, user, idea, x["aftercare"], x["aftercare_on"],
+                                          shown.get(idea), today)
+
+            fm.submit(t("vonk.aftercare_save"), save, success=t("vonk.saved"))
 
 
 def _to_initiative(v: View, c: dict, ideas: pd.DataFrame) -> None:
@@ -303,12 +312,16 @@ def _to_initiative(v: View, c: dict, ideas: pd.DataFrame) -> None:
         fm = ui.Form("vonk_initiative", scope=c["id"], version=_versions(open_ideas))
         titles = _titles(open_ideas)
         with fm:
-            st.selectbox(t("vonk.to_initiative_idea"), list(titles), format_func=titles.get,
+            st.selectbox(t("vonk.to_initiative_idea"), list(titles), index=None,
+                         format_func=titles.get, placeholder=t("steps.choose"),
                          key=fm.key("idea"))
             fm.err("idea")
-            fm.submit(t("vonk.to_initiative_save"), lambda x, shown: vonk.to_initiative(
-                db, user, x["idea"], today, shown.get(x["idea"])),
-                success=t("vonk.to_initiative_saved"))
+
+            def save(x, shown):
+                idea = chosen(x, "idea")
+                return vonk.to_initiative(db, user, idea, today, shown.get(idea))
+
+            fm.submit(t("vonk.to_initiative_save"), save, success=t("vonk.to_initiative_saved"))
 
 
 __all__ = ["render", "day"]
