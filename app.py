@@ -17,6 +17,7 @@ if __name__ != "__main__":
 
     try:
         config.allowed_origins()
+        config.map_tiles()
         httpsec.align_proxy_trust()  # X-Forwarded-Proto only from $DORP_TRUSTED_PROXIES
     except config.SettingError as e:   # a malformed setting: say so plainly, do not start
         raise SystemExit(f"Dorpsregie start niet: {e}") from None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -121,3 +123,54 @@ def public_url() -> str:
         raise SettingError(f"DORP_PUBLIC_URL: '{raw}' is geen adres van de vorm "
                            "https://host[:poort] (voorbeeld: https://stem.example.nl).")
     return raw
+
+
+# --- the village map's base map (read by dorp/charts/lines.py and dorp/httpsec.py) ----------
+
+@dataclass(frozen=True)
+class MapTiles:
+    """A tile server for the village map's base map: an XYZ URL template and the credit its
+    licence asks for (shown on the map)."""
+    template: str
+    attribution: str
+
+    @property
+    def origin(self) -> str:
+        """scheme://host[:port] of the tile server: the one host the CSP lets images come
+        from besides the app itself."""
+        from urllib.parse import urlsplit
+        parts = urlsplit(self.template)
+        return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def map_tiles() -> MapTiles | None:
+    """$DORP_MAP_TILES: an XYZ tile URL template, e.g.
+    https://tile.openstreetmap.org/{z}/{x}/{y}.png, with $DORP_MAP_ATTRIBUTION, the credit
+    the tile server's licence asks for (e.g. "© OpenStreetMap-bijdragers"). Unset (the
+    default): no base map, the village map draws on a plain background and the app loads
+    nothing from elsewhere. The browser loads the tiles itself, so the server must be
+    reachable from the users' browsers and allow cross-origin image requests (CORS)."""
+    from urllib.parse import urlsplit
+    raw = os.environ.get("DORP_MAP_TILES", "").strip()
+    if not raw:
+        return None
+    example = " (voorbeeld: https://tile.openstreetmap.org/{z}/{x}/{y}.png)"
+    try:
+        parts = urlsplit(raw)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) \
+            and parts.username is None and not parts.fragment and "{" not in parts.netloc
+        parts.port
+    except ValueError:
+        ok = False
+    placeholders = re.findall(r"\{[^}]*\}", raw)
+    if not ok or sorted(placeholders) != ["{x}", "{y}", "{z}"] or re.search(r"[{}]", re.sub(
+            r"\{[xyz]\}", "", raw)):
+        raise SettingError(f"DORP_MAP_TILES: '{raw}' is geen adres van kaarttegels van de vorm "
+                           "https://host/…/{z}/{x}/{y}…, met {z}, {x} en {y} elk één keer"
+                           + example + ".")
+    attribution = os.environ.get("DORP_MAP_ATTRIBUTION", "").strip()
+    if not attribution:
+        raise SettingError("DORP_MAP_ATTRIBUTION ontbreekt: een ondergrond van kaarttegels "
+                           "vraagt om de bronvermelding die de licentie van de tegels noemt "
+                           "(voorbeeld: '© OpenStreetMap-bijdragers').")
+    return MapTiles(raw, attribution)

@@ -76,15 +76,19 @@ def content_security_policy() -> str:
     line in index.html, by hash), inline styles (its CSS-in-JS writes <style> elements),
     its websocket and HTTP endpoints on the same origin ('self' includes ws(s): of the
     same host), data:/blob: images (charts, downloads) and its bundled fonts. Nothing may
-    frame the app, and forms may only post to the app itself."""
+    frame the app, and forms may only post to the app itself. With a base map for the
+    village map ($DORP_MAP_TILES) images may also come from that tile server's origin, and
+    from nowhere else."""
     # 'wasm-unsafe-eval' lets WebAssembly compile (long.js inside Streamlit's protobuf probes
     # for it on every page); it does not allow eval() of JavaScript.
     scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *streamlit_inline_script_hashes()])
+    tiles = config.map_tiles()
+    images = " ".join(["'self'", "data:", "blob:", *([tiles.origin] if tiles else [])])
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
         "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
+        f"img-src {images}",
         "font-src 'self' data:",
         "connect-src 'self'",
         "worker-src 'self' blob:",

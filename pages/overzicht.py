@@ -10,7 +10,7 @@ the month-of-pilot comparison is drawn only when asked for."""
 
 import streamlit as st
 
-from dorp import attention, charts, rules, ui
+from dorp import attention, charts, config, rules, ui
 from dorp.charts import lines as line_charts
 from dorp.method import STATUSES, STEPS
 from dorp.repo import dashboard
@@ -71,7 +71,10 @@ with right:
     st.subheader(ui.t("overview.map"))
     points = ui.cached(("overview.map", fkey), lambda: dashboard.map_points(db, user, filters))
     if not points.empty:
-        chart("map", lambda: line_charts.village_map(points, lang))
+        # a base map when a tile server is configured ($DORP_MAP_TILES), else a plain one
+        tiles = config.map_tiles()
+        chart("map", lambda: line_charts.village_map(points, lang, tiles),
+              *([tiles.template] if tiles else []))
     else:
         st.info(ui.t("overview.map_empty"))
 

@@ -27,6 +27,7 @@ STEP_COLOURS = palette.STEP
 MANY_POINTS = 24  # beyond this many points per series, lines without point marks
 CANVAS_FROM = 200  # marks of a map beyond which the browser draws on a canvas, not in SVG
 CANVAS = {"embedOptions": {"renderer": "canvas"}}   # Streamlit passes it to vega-embed
+SVG = {"embedOptions": {"renderer": "svg"}}
 
 
 def _values(df: pd.DataFrame) -> dict:
@@ -293,9 +294,12 @@ def label_places(pts: pd.DataFrame, height: int = MAP_HEIGHT) -> pd.DataFrame:
 
 
 @_quick
-def village_map(pilots: pd.DataFrame, lang: str = "nl") -> alt.Chart:
-    """The villages at their coordinates, coloured by step, on a plain background (no map
-    tiles: works offline). Villages without coordinates are left out."""
+def village_map(pilots: pd.DataFrame, lang: str = "nl", tiles=None) -> alt.Chart:
+    """The villages at their coordinates, coloured by step. Without `tiles` (the default) on a
+    plain background: nothing is loaded from elsewhere, it works offline. With `tiles` (a
+    dorp.config.MapTiles) the browser lays the tile server's map under the dots and names
+    (base_map), with the tiles' credit in the corner. Villages without coordinates are left
+    out."""
     pts = pilots.dropna(subset=["lat", "lon"]).copy()
     step_labels = [i18n.label("step", s, lang) for s in STEPS]
     pts["step_label"] = pts["step"].map(lambda s: i18n.label("step", int(s), lang))
@@ -316,16 +320,58 @@ def village_map(pilots: pd.DataFrame, lang: str = "nl") -> alt.Chart:
                  alt.Tooltip("status_label:N", title=i18n.t("overview.status", lang))],
     )
     layers = [dots]
-    if len(pts) <= 30:
+    names = len(pts) <= 30
+    if names:
         pts = pts.join(label_places(pts, MAP_HEIGHT))
-        layers.append(alt.Chart().mark_text(fontSize=11, color="#333333").encode(
-            longitude=alt.Longitude("label_lon:Q"), latitude=alt.Latitude("label_lat:Q"),
-            text=alt.Text("village:N")))
+        label_enc = {"longitude": alt.Longitude("label_lon:Q"),
+                     "latitude": alt.Latitude("label_lat:Q"), "text": alt.Text("village:N")}
+        if tiles is not None:   # a white halo keeps the names readable on the map's own
+            layers.append(alt.Chart().mark_text(fontSize=11, stroke="white", strokeWidth=3,
+                                                strokeOpacity=0.85, color="white").encode(
+                **label_enc))
+        layers.append(alt.Chart().mark_text(fontSize=11, color="#333333").encode(**label_enc))
     # Hundreds of dots are drawn on a canvas: as SVG each would be an element of the page.
     meta = {"usermeta": CANVAS} if len(pts) > CANVAS_FROM else {}
-    return alt.layer(*layers, data=_values(pts)).project(type="mercator").properties(
+    projection = {"type": "mercator"}
+    if tiles is not None and not pts.empty:
+        fit = list(zip(pts["lon"], pts["lat"]))
+        if names:
+            fit += list(zip(pts["label_lon"], pts["label_lat"]))
+        layers = [base_map(fit, tiles.template), *layers, _credit(tiles.attribution)]
+        # Always SVG under tiles: on a canvas, Vega redraws once the tiles have loaded or
+        # failed, and drawing a tile that failed (server down) throws in the browser, which
+        # would wipe the dots too. In SVG a failed tile is an empty image, nothing more.
+        meta = {"usermeta": SVG}
+        # The projection fits the villages (and their names), as the plain map's does, not
+        # the tiles: those reach beyond and are clipped at the map's edge.
+        projection["fit"] = {"type": "Feature", "properties": {},
+                             "geometry": {"type": "MultiPoint",
+                                          "coordinates": [[float(a), float(b)] for a, b in fit]}}
+    return alt.layer(*layers, data=_values(pts)).project(**projection).properties(
         height=MAP_HEIGHT, **meta).configure_view(
         stroke="#cccccc", fill="#fafafa")
+
+
+def base_map(points: list[tuple[float, float]], template: str) -> alt.Chart:
+    """The tiles that cover what the map shows, each an image stretched between its corners
+    (dorp/charts/tiles.py): in the mercator projection a tile is a square, so it is placed
+    exactly. A tile the browser cannot load is simply not drawn; clipped at the map's edge."""
+    from dorp.charts import tiles as xyz
+    rows = [{"url": t.url, "west": t.west, "north": t.north, "east": t.east, "south": t.south}
+            for t in xyz.covering(points, template)]
+    return alt.Chart(alt.InlineData(values=rows)).mark_image(
+        aspect=False, clip=True, opacity=0.8).encode(
+        longitude=alt.Longitude("west:Q"), latitude=alt.Latitude("north:Q"),
+        longitude2=alt.Longitude2("east:Q"), latitude2=alt.Latitude2("south:Q"),
+        url=alt.Url("url:N"))
+
+
+def _credit(attribution: str) -> alt.Chart:
+    """The tiles' credit right under the map's lower right corner (outside it, so it never
+    covers a village or its name)."""
+    return alt.Chart(alt.InlineData(values=[{"credit": attribution}])).mark_text(
+        x="width", y="height", align="right", baseline="top", dy=3, fontSize=10,
+        color="#333333").encode(text="credit:N")
 
 
 # --- one village -------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def warm_up() -> float | None:
         dashboard.programme(database, lead, today, dashboard.Filters())
         line_charts.spec(charts.pipeline(counts, lang), lang)
         if not points.empty:
-            line_charts.spec(line_charts.village_map(points, lang), lang)
+            line_charts.spec(line_charts.village_map(points, lang, config.map_tiles()), lang)
         i18n.fmt_date(today, lang)
     except Exception as e:  # noqa: BLE001 - a warm-up must never stop the server
         log.warning("warm-up at start did not finish: %s: %s", type(e).__name__, e)
