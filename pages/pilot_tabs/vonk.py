@@ -219,12 +219,12 @@ def _vote(v: View, c: dict, ideas: pd.DataFrame) -> None:
         st.page_link("pages/stemronde.py", label=t("vonk.to_round"),
                      query_params={"ronde": r["id"]})
     res = vonk.vote_result(v.db, v.user, c["id"])
-    if res is None or not res.needs_decision:
+    if res is None or not res.needs_decision or c["tie_decision"]:
+        # the decision just made here, or refused because another made it meanwhile
+        ui.form_message("vonk_tie", scope=c["id"])
         if c["tie_decision"]:
             st.info(t("vonk.tie_decided"))
             st.text(f"{c['tie_decision']}: {c['tie_reason']}")
-        return
-    if c["tie_decision"]:
         return
     titles = _titles(ideas)
     st.warning(t("vonk.tie", ideas=", ".join(sorted(titles[i] for i in res.tied)),
@@ -307,6 +307,7 @@ def _to_initiative(v: View, c: dict, ideas: pd.DataFrame) -> None:
     with st.expander(t("vonk.to_initiative_title")):
         st.caption(t("vonk.to_initiative_help"))
         if open_ideas.empty:
+            ui.form_message("vonk_initiative", scope=c["id"])   # the last one just taken on
             st.caption(t("vonk.all_initiatives"))
             return
         fm = ui.Form("vonk_initiative", scope=c["id"], version=_versions(open_ideas))
