@@ -182,3 +182,24 @@ def test_sessions_asking_at_once_share_one_computation(demo_db):
         with pytest.raises(RuntimeError):
             slow(demo_db, lead, "fails")
     assert calls == [1, "fails", "fails"]
+
+
+def test_functions_of_the_same_name_do_not_share_results(demo_db):
+    """funder.view and plan.view share a name and arguments, and the first calls the second:
+    each gets its own result (keyed by module), and the nested call does not wait for itself."""
+    import threading
+
+    from dorp.repo import funder, plan
+    user = user_of(demo_db, LEAD)
+    period = funder.periods("programme", demo_db.scalar("SELECT start_date FROM programme"),
+                            AS_OF)[0]
+    done: list = []
+    worker = threading.Thread(target=lambda: done.append(funder.view(demo_db, user, period, AS_OF,
+                                                                     None)), daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    assert done, "funder.view waited for its own nested plan.view"
+    fv = done[0]
+    pv = plan.view(demo_db, user, period, AS_OF, None)
+    assert type(pv).__module__ == "dorp.repo.plan" and type(fv).__module__ == "dorp.repo.funder"
+    assert funder.view(demo_db, user, period, AS_OF, None).budget_by_source.equals(fv.budget_by_source)

@@ -73,9 +73,13 @@ def memo(fn: F) -> F:
                 stats["hits"] += 1
         return hit
 
+    name = f"{fn.__module__}.{fn.__qualname__}"
+
     @wraps(fn)
     def wrapper(db: Db, user: User, *args, **kwargs):
-        key = (fn.__qualname__, _user_key(user), args, tuple(sorted(kwargs.items())), stamp(db))
+        # The module is part of the key: funder.view and plan.view share a name and arguments
+        # (and the first calls the second).
+        key = (name, _user_key(user), args, tuple(sorted(kwargs.items())), stamp(db))
         with _lock:
             store = _stores.get(db.con)
             if store is None:
@@ -84,7 +88,7 @@ def memo(fn: F) -> F:
         if hit is not _MISS:
             return out(hit)
         with _lock:
-            flight = _flights.setdefault((id(store), key), threading.Lock())
+            flight = _flights.setdefault((id(store), key), threading.RLock())
         try:
             with flight:
                 hit = lookup(store, key)    # computed by another session while we waited
