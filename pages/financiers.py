@@ -138,6 +138,34 @@ with right:
                                                         help=ui.t("funder.col_budget_share"),
                                                         width=100)})
     st.caption(ui.t("funder.budget_period_caption", start=ui.fmt_date(view.period.start), date=cutoff))
+    money_cols = {c: st.column_config.TextColumn(ui.t(f"funder.col_{c}"), width=110)
+                  for c in ("budgeted_period", "spent_period", "budgeted", "spent")}
+    # Per post and per pilot, as the PDF has them (amounts as text: Dutch money format).
+    bc = view.budget_by_category
+    st.markdown(f"**{ui.t('funder.budget_lines')}**")
+    if bc.empty:
+        st.info(ui.t("funder.budget_lines_none"))
+    else:
+        st.dataframe(
+            bc.assign(level=bc["level"].map(lambda s: ui.t(f"funder.level_{s}")),
+                      source=bc["source"].map(lambda s: ui.t(f"funder.source_{s}")),
+                      **{c: bc[c].map(money) for c in money_cols}
+                      )[["level", "category", "source", *money_cols]],
+            hide_index=True, width="stretch",
+            column_config={"level": st.column_config.TextColumn(ui.t("funder.col_level"), width=90),
+                           "category": st.column_config.TextColumn(ui.t("funder.col_category"),
+                                                                   width="medium"),
+                           "source": st.column_config.TextColumn(ui.t("funder.col_source"), width=110),
+                           **money_cols})
+    bp = view.budget_by_pilot
+    if not view.village and not bp.empty:   # one pilot chosen: its figures are the ones above
+        st.markdown(f"**{ui.t('funder.budget_pilots')}**")
+        st.dataframe(
+            bp.assign(**{c: bp[c].map(money) for c in money_cols})[["village", *money_cols]],
+            hide_index=True, width="stretch",
+            column_config={"village": st.column_config.TextColumn(ui.t("funder.col_village"),
+                                                                  width="medium"),
+                           **money_cols})
 
 # --- the plan against what happened ----------------------------------------------------------------
 st.header(ui.t("plan.section"))

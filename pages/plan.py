@@ -69,7 +69,8 @@ prog_row = records.get(None)
 fm = ui.Form("plan_programme", scope="programme", record=prog_row)
 with fm:
     st.text_area(t("plan.explanation"), value=text_of((prog_row or {}).get("explanation")),
-                 help=t("plan.programme_help"), key=fm.key("explanation"), height=120)
+                 key=fm.key("explanation"), height=120)
+    st.caption(t("plan.programme_help"))   # not a tooltip: its icon is labelled in English
     fm.err("explanation")
     fm.submit(t("plan.explanation_save"),
               lambda x, version: plan.save_steps(db, user, None, {"explanation": x["explanation"]},
@@ -93,7 +94,8 @@ with fm:
                           key=fm.key(field))
             fm.err(field)
     st.text_area(t("plan.explanation"), value=text_of(current.get("explanation")),
-                 help=t("plan.explanation_help"), key=fm.key("explanation"))
+                 key=fm.key("explanation"))
+    st.caption(t("plan.explanation_help"))
     fm.err("explanation")
     fm.submit(t("plan.save"),
               lambda x, version, vid=vid: plan.save_steps(db, user, vid, x, version),
@@ -135,7 +137,8 @@ def milestone_fields(fm, current: dict) -> None:
                  format_func=level_label, key=fm.key("village_id"))
     fm.err("village_id")
     st.text_input(t("plan.milestone_name"), value=current.get("name") or "",
-                  help=t("plan.milestone_name_help"), key=fm.key("name"))
+                  key=fm.key("name"))
+    st.caption(t("plan.milestone_name_help"))
     fm.err("name")
     c1, c2 = st.columns(2)
     with c1:
@@ -143,8 +146,9 @@ def milestone_fields(fm, current: dict) -> None:
                       format="DD-MM-YYYY", key=fm.key("planned_on"))
         fm.err("planned_on")
     with c2:
-        st.date_input(t("plan.reached_on"), value=current.get("reached_on"), format="DD-MM-YYYY",
-                      help=t("plan.reached_on_help"), key=fm.key("reached_on"))
+        # not reached yet: a "no date" box, not an empty picker (English "dd - mm - yyyy")
+        fm.date("reached_on", t("plan.reached_on"), current.get("reached_on"), optional=True,
+                none_label=t("plan.reached_not_yet"))
         fm.err("reached_on")
 
 
@@ -228,7 +232,7 @@ def spend_fields(fm, current: dict) -> None:
                  format_func=lambda s: t(f"funder.source_{s}"), key=fm.key("source"))
     fm.err("source")
     amount = current.get("planned")
-    st.text_input(t("plan.spend_planned"), help=t("plan.spend_planned_help"),
+    st.text_input(t("plan.spend_planned"), placeholder=t("plan.spend_planned_help"),
                   value=i18n.fmt_number(amount, "nl", 2) if amount else "", key=fm.key("planned"))
     fm.err("planned")
 

@@ -78,7 +78,7 @@ st.markdown(f"#### {t('start.pitches')}")
 if pit.empty:
     st.info(t("start.no_pitches"))
 else:
-    st.dataframe(pit[["village", "pitch_note"]].rename(columns={
+    st.dataframe(ui.dashes(pit[["village", "pitch_note"]]).rename(columns={   # no note: "–"
         "village": t("start.village"), "pitch_note": t("start.pitch_note")}),
         hide_index=True, width="stretch")
 

@@ -53,11 +53,13 @@ def new_round_form() -> None:
                      key=fm.key("subject"))
         fm.err("options")
         fm.err("round")
-        st.selectbox(t("round.choices"), [1, 2, 3, 4, 5], help=t("round.choices_help"),
-                     key=fm.key("choices"))
+        # hints as captions, not tooltips (Streamlit labels a tooltip's icon in English)
+        st.selectbox(t("round.choices"), [1, 2, 3, 4, 5], key=fm.key("choices"))
+        st.caption(t("round.choices_help"))
         fm.err("choices")
         st.selectbox(t("round.valid_hours"), [2, 4, 12, 24, 48, 168], index=2,
-                     help=t("round.valid_hours_help"), key=fm.key("valid_hours"))
+                     key=fm.key("valid_hours"))
+        st.caption(t("round.valid_hours_help"))
         fm.err("valid_hours")
         fm.submit(t("round.open"), open_round, success=t("round.opened"), type="primary")
 
@@ -85,8 +87,9 @@ r = ballot.get_round(db, user, round_id)
 is_open = r["status"] == "open"
 
 st.caption(t(f"round.status_{r['status']}").capitalize())
-projector = is_open and st.toggle(t("round.projector"), key=f"projector:{round_id}",
-                                  help=t("round.projector_help"))
+projector = is_open and st.toggle(t("round.projector"), key=f"projector:{round_id}")
+if is_open and not projector:
+    st.caption(t("round.projector_help"))
 
 # --- the projector: turnout only, refreshed every two seconds ------------------------------------
 st.header(r["title"])
@@ -126,7 +129,8 @@ if is_open:
         fm = ui.Form("round_codes", scope=round_id)
         with fm:
             st.number_input(t("round.codes_n"), min_value=1, max_value=2000, step=1, value=50,
-                            help=t("round.codes_help"), key=fm.key("n"))
+                            key=fm.key("n"))
+            st.caption(t("round.codes_help"))
             fm.err("n")
             fm.err("round")
             fm.submit(t("round.codes_make"), make_codes, success=t("round.codes_made"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import LEAD, STEERING, FUNDER, chart_data, form_widget, user_of
+from conftest import LEAD, STEERING, FUNDER, chart_data, chart_spec, form_widget, user_of
 
 from dorp.repo import ballot, steps
 
@@ -74,6 +74,10 @@ def test_open_codes_turnout_close_result(app_as, demo_db):
     charts = at.get("vega_lite_chart")
     data = chart_data(charts[0]).sort_values("votes", ascending=False)
     assert list(data["label"])[:1] == ["Beekdorp"] and list(data["votes"]) == [2, 1, 0]
+    # its text alternative is the result in words: the chart's name, and under it
+    in_words = "Beekdorp 2 (gekozen); Appeldorp 1 (niet gekozen); Cederdorp 0 (niet gekozen)"
+    assert in_words in chart_spec(charts[0])["description"]
+    assert any(in_words in c.value.replace("\\", "") for c in at.caption)   # escaped markdown
     assert any("Beekdorp" in s.value for s in at.success)
     pit = steps.pitches(demo_db, lead, mid).set_index("village")
     assert pit.loc["Beekdorp", "votes"] == 2 and bool(pit.loc["Beekdorp", "chosen"])

@@ -21,24 +21,33 @@ def journey_server(tmp_path_factory, demo_template):
     srv.stop()
 
 
-def idle(page):
-    """Wait until the script run triggered by the last action has finished. On a busy
-    machine the run may start late: wait a while for it to start (Streamlit marks the app
-    element with its run state), then for it to end."""
+def idle(page, calm_ms=600):
+    """Wait until the script run triggered by the last action has finished, and no other run
+    follows it. On a busy machine a run may start late and a page may run twice (a callback's
+    rerun): wait a while for a run to start (Streamlit marks the app element with its run
+    state), then until the app has been idle for `calm_ms` on end. Typing or choosing while a
+    run is still drawing the form can lose the choice, so every form step starts here."""
     app = page.locator("[data-testid='stApp']")
+    running = app.and_(page.locator("[data-test-script-state='running']"))
     try:
-        app.and_(page.locator("[data-test-script-state='running']")).wait_for(
-            state="attached", timeout=3000)
+        running.wait_for(state="attached", timeout=3000)
     except PlaywrightTimeout:
         pass                                    # a quick run may have come and gone already
-    app.and_(page.locator("[data-test-script-state='notRunning']")).wait_for(
-        state="attached", timeout=30000)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30000)
+    for _ in range(60):
+        app.and_(page.locator("[data-test-script-state='notRunning']")).wait_for(
+            state="attached", timeout=30000)
+        page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30000)
+        try:
+            running.wait_for(state="attached", timeout=calm_ms)
+        except PlaywrightTimeout:
+            return                              # calm: no run started since
+    raise AssertionError("the page kept re-running")
 
 
 def choose(page, label, option, nth=0):
     """Pick an option of a select box by typing it (the box filters) and pressing Enter, then
     wait until the box shows it (a submit before that would send the old value)."""
+    idle(page, calm_ms=300)
     box = page.get_by_role("combobox", name=label, exact=True).nth(nth)
     box.click()
     page.keyboard.type(option)
@@ -86,6 +95,7 @@ def tab(page, name):
     """Open a tab of the pilot page: only the open tab is drawn, so opening one re-runs the
     page; wait for that run."""
     CURRENT["tab"] = name
+    idle(page, calm_ms=300)
     t = page.get_by_role("tab", name=name)
     if t.get_attribute("aria-selected") != "true":
         t.click()
@@ -186,6 +196,7 @@ def journey(journey_server, page):
         has=page.locator("input[aria-label='Organisatie']"))
     name_box = member_form.locator("input[aria-label='Naam']")
     for name, party in (("Anna Wethouder", "Gemeente"), ("Bert Dorpsraad", "Dorpsgemeenschap")):
+        idle(page)
         if not name_box.is_visible():
             page.get_by_text("Lid toevoegen").click()
         name_box.fill(name)

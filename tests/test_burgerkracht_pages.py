@@ -50,7 +50,7 @@ def bkg_metrics(at) -> dict:
 
 def test_tab_shows_the_five_steps_and_their_records(app_as, demo_db):
     at = pilot_page(app_as, demo_db, "Vorden")
-    assert len(at.tabs) == 6 and at.tabs[5].label == "Burgerkrachtgenerator"
+    assert len(at.tabs) == 7 and at.tabs[5].label == "Burgerkrachtgenerator"
     assert bkg_metrics(at) == {"Kopgroep": "6", "Groepsgesprekken": "6", "Bewoners gehoord": "33",
                                "Thema's": "4", "Actieve werkgroepen": "2"}
     captions = " ".join(texts(at.caption))

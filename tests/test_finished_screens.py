@@ -12,7 +12,7 @@ import pytest
 
 from dorp import ui as dorp_ui
 from dorp.access import role_can
-from tests.conftest import FUNDER, LEAD, STEERING, user_of
+from tests.conftest import AS_OF, FUNDER, LEAD, STEERING, user_of
 
 # What a new user saw in English on Dutch screens (issue 17), and Python's empty values.
 ENGLISH = ["no go", "override", "Choose an option", "Choose options", "Help for",
@@ -87,12 +87,53 @@ def problems(at, where: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def ballot_records(db) -> dict:
+    """Something on the ballot pages (the demo has no De Vonk and no ballot round): a De Vonk
+    contest in Vorden at its prizes (three ideas, the jury's selection, a closed round with
+    two winners), and a start meeting in Lochem with a round open and codes issued."""
+    from dorp.access import SYSTEM
+    from dorp.repo import ballot, steps, vonk
+    vorden = db.scalar("SELECT id FROM villages WHERE name = 'Vorden'")
+    cid = vonk.add_contest(db, SYSTEM, vorden, "De Vonk Vorden", AS_OF, 2, AS_OF)
+    for k, title in enumerate(("Buurtbus", "Moestuin", "Koffie-ochtend")):
+        iid = vonk.add_idea(db, SYSTEM, cid, title, "Samen doen", f"Bewoner {k}", AS_OF, AS_OF)
+        vonk.judge(db, SYSTEM, iid, True, "Past bij het dorp", 1)
+    closed = ballot.open_contest_round(db, SYSTEM, cid)
+    codes = ballot.issue_codes(db, SYSTEM, closed, 4)
+    options = [oid for oid, _label in ballot.ballot_for_code(db, codes[0], "test").options]
+    for code, oid in zip(codes, (options[0], options[0], options[1])):
+        assert ballot.cast(db, code, [oid], "test").state == "counted"
+    ballot.close(db, SYSTEM, closed, ballot.get_round(db, SYSTEM, closed)["version"])
+    vonk.set_phase(db, SYSTEM, cid, "prizes", vonk.contest(db, SYSTEM, cid)["version"])
+    mid = steps.add_start_meeting(db, SYSTEM, "Lochem", AS_OF, 30, 1, None, AS_OF)
+    for village in ("Barchem", "Almen"):
+        steps.add_pitch(db, SYSTEM, mid, village, None)
+    opened = ballot.open_meeting_round(db, SYSTEM, mid)
+    ballot.issue_codes(db, SYSTEM, opened, 20)
+    return {"open": opened, "closed": closed}
+
+
 def page_runs(app_as, demo_db, username: str):
     """(where, AppTest) for every page of the user's menu; the pilot page on each tab and for
-    two pilots (one early, one in step 4)."""
+    two pilots (one early, one in step 4; Vorden with a De Vonk contest); the ballot page
+    before any round, with a round open (also as the projector shows it) and closed."""
     user = user_of(demo_db, username)
+    if role_can(user, "edit_village"):
+        yield "stemronde (nog geen ronde)", app_as(username, page="pages/stemronde.py")
+    rounds = ballot_records(demo_db)
     for script, _title, _section, cap, url in dorp_ui.PAGES:
         if not role_can(user, cap):
+            continue
+        if url == "stemronde":
+            for state, rid in (("open", rounds["open"]), ("beamer", rounds["open"]),
+                               ("gesloten", rounds["closed"])):
+                at = app_as(username, page=script, round_pick=rid)
+                if state == "beamer":
+                    at.toggle(key=f"projector:{rid}").set_value(True).run()
+                    assert any("Stem met uw telefoon" in h.value for h in at.subheader)
+                if state == "gesloten":
+                    assert at.get("vega_lite_chart"), "the result chart"
+                yield f"{url} ({state})", at
             continue
         if url != "pilot":
             at = app_as(username, page=script)
@@ -100,11 +141,13 @@ def page_runs(app_as, demo_db, username: str):
             continue
         for village in ("Vorden", "Beesd"):
             vid = demo_db.scalar("SELECT id FROM villages WHERE name = ?", [village])
-            for tab in range(6):
+            for tab in range(7):
                 at = app_as(username)
                 at.query_params["village_id"] = str(vid)
                 at.query_params["tab"] = str(tab)
                 at.switch_page(script).run()
+                if (village, tab) == ("Vorden", 6):   # the contest at its prizes
+                    assert any("Fase 6 van 7" in m.value for m in at.markdown), username
                 yield f"{url}?village_id={vid}&tab={tab}", at
 
 
@@ -177,10 +220,13 @@ def test_excel_summary_has_numbers_as_numbers_and_dates_without_a_time(demo_db):
     from dorp import report
     from tests.test_report_pdf import _view
     wb = load_workbook(io.BytesIO(report.build_xlsx(_view(demo_db))))
-    shares = [r[3:5] for r in wb["Begroting per bron"].iter_rows(min_row=2, values_only=True)]
+    ws = wb["Begroting per bron"]
+    # the share columns found by their headers (the period's own columns stand before them)
+    head = [c.value for c in ws[1]]
+    cols = [head.index("Besteed (%)"), head.index("Aandeel in begroting")]
+    shares = [[r[j] for j in cols] for r in ws.iter_rows(min_row=2, values_only=True)]
     assert shares and all(isinstance(x, (int, float)) and 0 <= x <= 1.5 for row in shares for x in row)
-    pct = wb["Begroting per bron"]["D2"]
-    assert pct.number_format == "0%"
+    assert all(ws.cell(row=2, column=j + 1).number_format == "0%" for j in cols)
     dated = [c for ws in wb.worksheets for row in ws.iter_rows(min_row=2) for c in row
              if isinstance(c.value, (date, datetime))]
     assert dated, "no date cells"

@@ -20,7 +20,7 @@ import pytest
 
 from dorp import i18n
 from dorp.access import SYSTEM
-from dorp.repo import budget, lines, steps, users
+from dorp.repo import ballot, budget, lines, steps, users, vonk
 from tests.conftest import (AS_OF, LEAD, PASSWORDS, STEERING, FUNDER, form_widget, pilot_tab,
                             user_of)
 
@@ -62,7 +62,9 @@ def stale_warning(at, who: str) -> bool:
 # steps, 5 = the Burgerkrachtgenerator, 6 = De Vonk).
 PILOT_TABS = {"move": 0, "stop": 0, "presented": 2, "close_no_go": 2, "member_end": 3, "meeting_edit": 3,
               "action_edit": 3, "action_done": 3, "action_reopen": 3, "meeting": 3,
-              "safeguarding": 4, "mode_end": 4, "phase": 4, "bkg_group": 5, "bkg_mode_end": 5}
+              "safeguarding": 4, "mode_end": 4, "phase": 4, "bkg_group": 5, "bkg_mode_end": 5,
+              "vonk_phase": 6, "vonk_details": 6, "vonk_jury": 6, "vonk_tie": 6, "vonk_prize": 6,
+              "vonk_aftercare": 6, "vonk_initiative": 6}
 
 
 def on_page(app_as, user, case):
@@ -334,6 +336,63 @@ def tie_setup(db):
     return tuple(out)
 
 
+IDEAS = ("Buurtbus", "Moestuin", "Koffie-ochtend")
+
+
+def vonk_setup(phase: str, winners: int = 1, kept: int = 0, votes: tuple = (), pick=None):
+    """A De Vonk contest in A (Laren) and in B (Heteren), each with three ideas (the demo has
+    none), made through the data layer: the jury keeps the first `kept` ideas; with `votes`, a
+    ballot round where voter k chooses idea votes[k] (an index into IDEAS) is closed, its
+    counts become the ideas' votes and winners; then the contest moves to `phase`. Record:
+    the pilot, the contest (id) or, with pick(ideas), an idea (id) and the ideas by title."""
+    def setup(db):
+        out = []
+        for name in (A_NAME, B_NAME):
+            v = vid(db, name)
+            cid = vonk.add_contest(db, SYSTEM, v, f"De Vonk {name}", D, winners, AS_OF)
+            ids = [vonk.add_idea(db, SYSTEM, cid, f"{title} {name}", "Samen doen",
+                                 f"Bewoner {k}", D, AS_OF) for k, title in enumerate(IDEAS)]
+            for iid in ids[:kept]:
+                vonk.judge(db, SYSTEM, iid, True, "Past bij het dorp",
+                           db.scalar("SELECT version FROM vonk_ideas WHERE id = ?", [iid]))
+            if votes:
+                rid = ballot.open_contest_round(db, SYSTEM, cid)
+                codes = ballot.issue_codes(db, SYSTEM, rid, len(votes))
+                option = {o_label: oid for oid, o_label
+                          in ballot.ballot_for_code(db, codes[0], "test").options}
+                for code, k in zip(codes, votes):
+                    chosen = [option[f"{IDEAS[k]} {name}"]]
+                    assert ballot.cast(db, code, chosen, "test").state == "counted"
+                ballot.close(db, SYSTEM, rid, ballot.get_round(db, SYSTEM, rid)["version"])
+            c = vonk.contest(db, SYSTEM, cid)
+            if c["phase"] != phase:
+                vonk.set_phase(db, SYSTEM, cid, phase, c["version"])
+            rec = {"vid": v, "id": cid, "ideas": ids}
+            if pick:
+                rec = {"vid": v, "id": int(pick(db, cid)), "ideas": ids}
+            out.append(rec)
+        return tuple(out)
+    return setup
+
+
+def first_idea(where: str = "TRUE"):
+    return lambda db, cid: db.scalar(f"SELECT min(id) FROM vonk_ideas WHERE contest_id = ?"
+                                     f" AND {where}", [cid])
+
+
+def vonk_fill(form: str, fld: str, make, kind: str = "text_input", kept=False):
+    """fill() of a De Vonk chooser form: pick the record's idea, put make(n) into `fld` (and
+    for the jury: keep it) and return what `fld` then holds."""
+    def fill(at, rec, n):
+        form_widget(at, "selectbox", form, "idea").set_value(rec["id"])
+        if kept:
+            form_widget(at, "radio", form, "kept").set_value(True)
+        value = make(n)
+        form_widget(at, kind, form, fld).input(value)
+        return value
+    return fill
+
+
 def votes_setup(db):
     out = []
     for mun in ("Beuningen", "Ede"):
@@ -462,6 +521,50 @@ CASES = [
          widget("selectbox", "phase", "phase"),
          lambda db, r: row(db, "initiatives", r["id"], "phase"),
          shows=const("idea"), untouched_refused=True),
+    Case("vonk_phase", PILOT, "vonk_phase", vonk_setup("ideas"), open_pilot,
+         typed("selectbox", "vonk_phase", "phase", lambda r, n: ("communication", "work")[n - 1]),
+         widget("selectbox", "vonk_phase", "phase"),
+         lambda db, r: row(db, "vonk_contests", r["id"], "phase"),
+         shows=stored("vonk_contests", "phase")),
+    Case("vonk_details", PILOT, "vonk_details", vonk_setup("communication"), open_pilot,
+         typed("text_area", "vonk_details", "plan", lambda r, n: f"Plan van aanpak {n}"),
+         widget("text_area", "vonk_details", "plan"),
+         lambda db, r: row(db, "vonk_contests", r["id"], "project_group", "plan",
+                           "communication", "winners", "prize_event_on", "prize_event_note"),
+         shows=lambda db, r: text(stored("vonk_contests", "plan")(db, r))),
+    Case("vonk_jury", PILOT, "vonk_jury", vonk_setup("ideas", pick=first_idea()), open_pilot,
+         vonk_fill("vonk_jury", "reason", lambda n: f"Sterk plan {n}", "text_area", kept=True),
+         widget("text_area", "vonk_jury", "reason"),
+         lambda db, r: row(db, "vonk_ideas", r["id"], "jury_kept", "jury_reason"),
+         shows=const(""), untouched_refused=True),
+    Case("vonk_tie", PILOT, "vonk_tie", vonk_setup("vote", winners=1, kept=2, votes=(0, 1)),
+         open_pilot,
+         lambda at, r, n: [form_widget(at, "text_area", "vonk_tie", "reason").input(f"Loting {n}"),
+                           form_widget(at, "multiselect", "vonk_tie", "pick")
+                           .set_value([r["ideas"][n - 1]])][1].value,
+         widget("multiselect", "vonk_tie", "pick"),
+         lambda db, r: (row(db, "vonk_contests", r["id"], "tie_decision", "tie_reason"),
+                        tuple(x["winner"] for x in db.rows(
+                            "SELECT winner FROM vonk_ideas WHERE contest_id = ? ORDER BY id",
+                            [r["id"]]))),
+         shows=const([]), untouched_refused=True, input_survives=False, still_offered=False),
+    Case("vonk_prize", PILOT, "vonk_prize",
+         vonk_setup("prizes", winners=2, kept=3, votes=(0, 0, 1), pick=first_idea("winner")),
+         open_pilot, vonk_fill("vonk_prize", "prize", lambda n: f"Een coach en {n}00 euro"),
+         widget("text_input", "vonk_prize", "prize"),
+         lambda db, r: row(db, "vonk_ideas", r["id"], "prize"),
+         shows=const(""), untouched_refused=True),
+    Case("vonk_aftercare", PILOT, "vonk_aftercare",
+         vonk_setup("aftercare", pick=first_idea()), open_pilot,
+         vonk_fill("vonk_aftercare", "aftercare", lambda n: f"Welzijnswerk, contact {n}"),
+         widget("text_input", "vonk_aftercare", "aftercare"),
+         lambda db, r: row(db, "vonk_ideas", r["id"], "aftercare", "aftercare_on"),
+         shows=const(""), untouched_refused=True),
+    Case("vonk_initiative", PILOT, "vonk_initiative", vonk_setup("work", pick=first_idea()),
+         open_pilot, chooser("vonk_initiative", "idea"),
+         widget("selectbox", "vonk_initiative", "idea"),
+         lambda db, r: row(db, "vonk_ideas", r["id"], "initiative_id"),
+         shows=const(None), untouched_refused=True, input_survives=False, still_offered=False),
     Case("score", METINGEN, "score", lambda db: with_id(db, "line_scores"), open_score,
          typed("text_area", "score", "note", lambda r, n: f"Toelichting {n}"),
          widget("text_area", "score", "note"),

@@ -100,3 +100,43 @@ def test_large_programme_lists_pilots_in_one_table(empty_db):
     tables = [d.value for d in at.dataframe if "progress_text" in d.value.columns]
     assert len(tables) == 1 and len(tables[0]) == 30
     assert len(at.expander) < 10
+
+
+def _table_with(at, *columns: str):
+    """The page's dataframe whose columns start with `columns` (found by what they hold)."""
+    found = [d.value for d in at.dataframe if tuple(d.value.columns[:len(columns)]) == columns]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
+
+
+def test_budget_per_post_and_per_pilot_as_in_the_pdf(app_as, demo_db):
+    """Issue 17 §3: the page shows the budget per post and per pilot, as the PDF does, with
+    the same figures (Dutch money) as the shared view."""
+    from dorp import i18n
+    at = app_as(FUNDER)
+    at.radio(key="funder_kind").set_value("programme").run()
+    assert not at.exception
+    prog = demo_db.one("SELECT start_date, end_date FROM programme")
+    whole = funder.periods("programme", prog["start_date"], AS_OF)[0]
+    view = funder.view(demo_db, user_of(demo_db, FUNDER), whole, AS_OF)
+    labels = [m.value for m in at.markdown]
+    assert "**Begroting per post**" in labels and "**Begroting per pilot**" in labels
+    posts = _table_with(at, "level", "category")
+    assert len(posts) == len(view.budget_by_category) > 0
+    first = view.budget_by_category.iloc[0]
+    row = posts.iloc[0]
+    assert row["category"] == first["category"]
+    assert row["budgeted"] == i18n.fmt_money(first["budgeted"], "nl")
+    assert row["spent_period"] == i18n.fmt_money(first["spent_period"], "nl")
+    assert set(posts["level"]) <= {"Programma", "Pilots"}
+    pilots = _table_with(at, "village", "budgeted_period")
+    assert sorted(pilots["village"]) == sorted(view.budget_by_pilot["village"])
+    laren = view.budget_by_pilot.set_index("village").loc["Laren"]
+    assert pilots.set_index("village").loc["Laren", "spent"] == i18n.fmt_money(laren["spent"], "nl")
+    # One pilot chosen: its own figures are the ones above; no table of pilots.
+    vid = funder.village_id_by_name(demo_db, user_of(demo_db, FUNDER), "Laren")
+    at.selectbox(key="funder_village").set_value(vid).run()
+    assert not at.exception
+    assert not [d for d in at.dataframe
+                if tuple(d.value.columns[:2]) == ("village", "budgeted_period")]
+    assert "**Begroting per pilot**" not in [m.value for m in at.markdown]

@@ -72,29 +72,30 @@ def test_status_tab_shows_stage_gate_and_alerts_in_plain_dutch(app_as, demo_db):
     assert "**Lang niets vastgelegd**: Al 144 dagen niets vastgelegd \\(laatst op 8 jul 2026" \
         in warnings
     assert facts_shown(at)["Stap"] == "1 · Willen" and facts_shown(at)["Status"] == "Actief"
-    assert len(at.tabs) == 6                  # status, the four steps, Burgerkrachtgenerator
+    assert len(at.tabs) == 7          # status, the four steps, Burgerkrachtgenerator, De Vonk
 
 
 def test_only_the_open_tab_is_drawn_and_a_link_opens_its_tab(app_as, demo_db):
     at = pilot_page(app_as, demo_db, "Beesd")
     assert [t.label for t in at.tabs] == ["Stand van zaken", "1 · Willen", "2 · Businesscase (mBc)",
                                           "3 · Stuurgroep", "4 · Uitvoering",
-                                          "Burgerkrachtgenerator"]
-    assert forms_shown(at) == {"move"}                # the status tab only
+                                          "Burgerkrachtgenerator", "De Vonk"]
+    assert forms_shown(at) == {"move", "stop"}        # the status tab only
     assert not at.get("vega_lite_chart")
     assert forms_shown(open_tab(at, 1)) == {"consent"}
     assert len(at.get("vega_lite_chart")) == 1        # the vote of the start meeting
     assert forms_shown(open_tab(at, 3)) >= {"member", "meeting"}
-    assert "move" not in forms_shown(at) and "consent" not in forms_shown(at)
+    assert not forms_shown(at) & {"move", "stop", "consent"}
     bkg_forms = forms_shown(open_tab(at, 5))          # the Burgerkrachtgenerator
     assert bkg_forms and all(f.startswith("bkg_") for f in bkg_forms)
+    assert forms_shown(open_tab(at, 6)) == {"vonk_contest_new"}   # De Vonk: none yet here
     # "Aandacht nodig" links to ?tab=N: that tab opens, once (switching back is not undone)
     at.query_params["tab"] = "2"
     at.run()
     assert forms_shown(at) >= {"mbc"} and "tab" not in at.query_params
     open_tab(at, 0)
     at.run()
-    assert forms_shown(at) == {"move"}
+    assert forms_shown(at) == {"move", "stop"}
 
 
 def test_consent_refused_without_who_then_saved(app_as, demo_db):

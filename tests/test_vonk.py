@@ -21,7 +21,10 @@ def _vid(db, name="Vorden") -> int:
     return db.scalar("SELECT id FROM villages WHERE name = ?", [name])
 
 
-def _contest(db, winners=1, ideas=("Buurtbus", "Moestuin", "Koffie-ochtend")) -> tuple[int, list[int]]:
+IDEAS = ("Buurtbus", "Moestuin", "Koffie-ochtend")
+
+
+def _contest(db, winners=1, ideas=IDEAS) -> tuple[int, list[int]]:
     lead = user_of(db, LEAD)
     cid = vonk.add_contest(db, lead, _vid(db), "De Vonk Vorden", TODAY, winners, TODAY)
     ids = [vonk.add_idea(db, lead, cid, title, "Samen doen", f"Bewoner {k}", TODAY, TODAY)
@@ -185,6 +188,40 @@ def test_pilot_tab_turns_an_idea_into_an_initiative(app_as, demo_db):
     assert any("bij de initiatieven" in s.value for s in at.success)
     ini = set(steps.initiatives(demo_db, lead, _vid(demo_db))["name"])
     assert "Moestuin" in ini and "Buurtbus" not in ini   # the one chosen, not the first
+
+
+def test_prize_and_aftercare_act_only_on_the_idea_chosen(app_as, demo_db):
+    """The prize and aftercare forms preselect no idea: typed text saved without choosing
+    is refused ("Kies eerst"), nothing stored; once chosen, it lands on that idea only."""
+    lead = user_of(demo_db, LEAD)
+    cid, ids = _contest(demo_db, winners=2)
+    _kept(demo_db, ids)
+    rid = _vote(demo_db, cid, [0, 0, 2])        # Buurtbus 2, Moestuin 1: both win
+    ballot.close(demo_db, lead, rid, ballot.get_round(demo_db, lead, rid)["version"])
+    c = vonk.contest(demo_db, lead, cid)
+    vonk.set_phase(demo_db, lead, cid, "prizes", c["version"])
+    at = _vonk_tab(app_as, demo_db)
+
+    def stored(column):
+        return {r["title"]: r[column] for r in demo_db.rows(
+            f"SELECT title, {column} FROM vonk_ideas WHERE contest_id = ?", [cid])}
+
+    # the prize to a winner (Moestuin), aftercare to one that did not win (Koffie-ochtend)
+    for form, field, text, column, idea in (
+            ("vonk_prize", "prize", "Een coach", "prize", "Moestuin"),
+            ("vonk_aftercare", "aftercare", "Welzijn Bronckhorst", "aftercare", "Koffie-ochtend")):
+        assert form_widget(at, "selectbox", form, "idea").value is None
+        form_widget(at, "text_input", form, field).input(text)
+        form_widget(at, "button", form).click().run()
+        assert not at.exception, at.exception
+        assert any("Kies eerst" in e.value for e in at.error), form
+        assert set(stored(column).values()) == {None}, form       # nothing given to anyone
+        assert form_widget(at, "text_input", form, field).value == text   # the input is kept
+        form_widget(at, "selectbox", form, "idea").set_value(ids[IDEAS.index(idea)])
+        form_widget(at, "button", form).click().run()
+        assert not at.exception, at.exception
+        assert stored(column) == {t: (text if t == idea else None) for t in IDEAS}, \
+            [e.value for k in ("error", "warning") for e in getattr(at, k)]
 
 
 def test_funder_page_shows_counts_only_suppressed(app_as, demo_db):

@@ -26,7 +26,7 @@ import pandas as pd
 
 from dorp import vote
 from dorp.access import User, require
-from dorp.db import Db
+from dorp.db import Db, StaleVersion
 from dorp.errors import Invalid
 from dorp.method import PHASES, VONK_PHASES
 
@@ -55,6 +55,14 @@ def _idea(db: Db, idea_id: int) -> dict:
     if i is None:
         raise Invalid({"idea": "Dit idee bestaat niet (meer); laad de pagina opnieuw."})
     return i
+
+
+def _shown(record: dict, table: str, expected_version: int | None) -> None:
+    """Changed since the form showed it (another session took the idea on, or decided the
+    tie): refused before anything else is judged, so the user learns who changed it."""
+    if expected_version is not None and record["version"] != expected_version:
+        raise StaleVersion(table, record["id"], record.get("updated_by"),
+                           record.get("updated_at"), record["version"])
 
 
 def _date(p: dict, field: str, d, today: date, what: str, required: bool = True,
@@ -222,6 +230,7 @@ def decide_tie(db: Db, user: User, contest_id: int, idea_ids: list[int], reason:
                expected_version: int | None) -> None:
     c = _contest(db, contest_id)
     require(user, "edit_village", c["village_id"])
+    _shown(c, "vonk_contests", expected_version)
     res = vote_result(db, user, contest_id)
     if res is None or not res.needs_decision:
         raise Invalid({"tie": "Er is geen gelijke stand om over te beslissen."})
@@ -280,6 +289,7 @@ def to_initiative(db: Db, user: User, idea_id: int, today: date,
     every self-organisation starts as an idea), since today, the idea keeping a link to it."""
     i = _idea(db, idea_id)
     require(user, "edit_village", i["village_id"])
+    _shown(i, "vonk_ideas", expected_version)
     if i["initiative_id"] is not None:
         raise Invalid({"idea": "Dit idee is al een initiatief geworden."})
     assert "idea" in PHASES

@@ -69,9 +69,13 @@ def _stepper(v: View, c: dict) -> None:
     for i, (col, phase) in enumerate(zip(cols, VONK_PHASES)):
         mark = "✓" if i < now else ("●" if i == now else "○")
         text = f"{mark} {i + 1}. {ui.label('vonk_phase', phase)}"
-        col.markdown(f"**{text}**" if i == now else text,
-                     help=ui.label("vonk_phase_help", phase))
+        col.markdown(f"**{text}**" if i == now else text)
     st.caption(ui.label("vonk_phase_help", c["phase"]))
+    # every phase explained in the open, not in tooltips (their icon is labelled in English)
+    with st.expander(t("vonk.phases_explained")):
+        for i, phase in enumerate(VONK_PHASES):
+            st.markdown(f"**{i + 1}. {ui.label('vonk_phase', phase)}**: "
+                        + ui.md(ui.label("vonk_phase_help", phase)))
     if not v.lead:
         return
     db, user = v.db, v.user
@@ -105,8 +109,9 @@ def _details(v: View, c: dict) -> None:
             st.selectbox(t("vonk.winners"), list(range(1, 21)), index=c["winners"] - 1,
                          key=fm.key("winners"))
             fm.err("winners")
-            st.date_input(t("vonk.prize_event_on"), value=c["prize_event_on"],
-                          format="DD-MM-YYYY", key=fm.key("prize_event_on"))
+            # no date yet: a "no date" box, not an empty picker (English "dd - mm - yyyy")
+            fm.date("prize_event_on", t("vonk.prize_event_on"), c["prize_event_on"],
+                    optional=True)
             fm.err("prize_event_on")
             st.text_area(t("vonk.prize_event_note"), value=c["prize_event_note"] or "",
                          key=fm.key("prize_event_note"))
@@ -155,8 +160,8 @@ def _ideas(v: View, c: dict, ideas: pd.DataFrame) -> None:
             st.text_input(t("vonk.idea_title"), key=fm.key("title"))
             fm.err("title")
             st.text_area(t("vonk.idea_description"), key=fm.key("description"))
-            st.text_input(t("vonk.initiator"), help=t("vonk.initiator_help"),
-                          key=fm.key("initiator"))
+            st.text_input(t("vonk.initiator"), key=fm.key("initiator"))
+            st.caption(t("vonk.initiator_help"))
             fm.err("initiator")
             st.date_input(t("vonk.submitted_on"), value=today, format="DD-MM-YYYY",
                           key=fm.key("submitted_on"))
@@ -219,12 +224,12 @@ def _vote(v: View, c: dict, ideas: pd.DataFrame) -> None:
         st.page_link("pages/stemronde.py", label=t("vonk.to_round"),
                      query_params={"ronde": r["id"]})
     res = vonk.vote_result(v.db, v.user, c["id"])
-    if res is None or not res.needs_decision:
+    if res is None or not res.needs_decision or c["tie_decision"]:
+        # the decision just made here, or refused because another made it meanwhile
+        ui.form_message("vonk_tie", scope=c["id"])
         if c["tie_decision"]:
             st.info(t("vonk.tie_decided"))
             st.text(f"{c['tie_decision']}: {c['tie_reason']}")
-        return
-    if c["tie_decision"]:
         return
     titles = _titles(ideas)
     st.warning(t("vonk.tie", ideas=", ".join(sorted(titles[i] for i in res.tied)),
@@ -307,6 +312,7 @@ def _to_initiative(v: View, c: dict, ideas: pd.DataFrame) -> None:
     with st.expander(t("vonk.to_initiative_title")):
         st.caption(t("vonk.to_initiative_help"))
         if open_ideas.empty:
+            ui.form_message("vonk_initiative", scope=c["id"])   # the last one just taken on
             st.caption(t("vonk.all_initiatives"))
             return
         fm = ui.Form("vonk_initiative", scope=c["id"], version=_versions(open_ideas))
