@@ -137,8 +137,9 @@ def viewport(page, name: str):
 
 
 def on_screen(colour) -> tuple[float, ...]:
-    """A tile colour as the map shows it: tiles are drawn at opacity 0.8 over #fafafa."""
-    return tuple(0.8 * c + 0.2 * 250 for c in colour)
+    """A tile colour as the map shows it: tiles are drawn at opacity 0.8 over the chart's
+    white background."""
+    return tuple(0.8 * c + 0.2 * 255 for c in colour)
 
 
 def disc_centre(img, colour, near: tuple[float, float], reach: int = 30):
@@ -155,6 +156,30 @@ def disc_centre(img, colour, near: tuple[float, float], reach: int = 30):
             sum(y for _, y in found) / len(found) + 0.5), len(found)
 
 
+def view_box(chart) -> dict:
+    """The map's own area (Vega's view background), in viewport pixels."""
+    return chart.locator("svg path.background").first.evaluate(
+        "e => { const r = e.getBoundingClientRect(); "
+        "return {x: r.x, y: r.y, width: r.width, height: r.height}; }")
+
+
+def plain_spots(img, box: dict) -> list[tuple[int, int]]:
+    """Points of the map's area (every 8 px) where no tile is drawn: the plain background
+    (white as Streamlit's theme draws it, or the spec's #fafafa)."""
+    return [(x, y) for x in range(int(box["x"]) + 3, int(box["x"] + box["width"]) - 3, 8)
+            for y in range(int(box["y"]) + 3, int(box["y"] + box["height"]) - 3, 8)
+            if min(math.dist(img.getpixel((x, y)), plain)
+                   for plain in ((255, 255, 255), (250, 250, 250))) < 4]
+
+
+def wait_for_tiles(page):
+    """Every tile the chart asked for has an address and has had time to load."""
+    page.wait_for_function(
+        """() => { const imgs = document.querySelectorAll('g.mark-image image');
+                   return imgs.length > 0 && Array.from(imgs).every(i => i.getAttribute('href')); }""")
+    page.wait_for_timeout(1000)
+
+
 HIDE_MARKS = ("document.querySelectorAll('.vega-embed g.mark-symbol.role-mark, "
               ".vega-embed g.mark-text.role-mark').forEach(g => g.style.visibility = 'hidden')")
 
@@ -163,11 +188,7 @@ def test_the_dots_sit_on_their_villages_on_the_tiles(app, tile_server, page):
     violations: list[str] = []
     Tiles.asked.clear()
     chart = open_map(page, app, violations)
-    # every tile the chart asked for has loaded (or the test fails on the timeout)
-    page.wait_for_function(
-        """() => { const imgs = document.querySelectorAll('g.mark-image image');
-                   return imgs.length > 0 && Array.from(imgs).every(i => i.getAttribute('href')); }""")
-    page.wait_for_timeout(1000)
+    wait_for_tiles(page)
     hrefs = chart.locator("g.mark-image image").evaluate_all(
         "l => l.map(i => i.getAttribute('href'))")
     assert len(hrefs) == len(set(hrefs)) and len(hrefs) <= xyz.MAX_TILES
@@ -196,7 +217,26 @@ def test_the_dots_sit_on_their_villages_on_the_tiles(app, tile_server, page):
         placed[name] = (round(disc[0] - centres[name][0], 2), round(disc[1] - centres[name][1], 2))
     assert all(math.hypot(*d) <= 1.0 for d in placed.values()), placed
     print("disc centre minus dot centre (px):", placed)
+    # the tiles cover the whole map, edge to edge
+    assert plain_spots(img, view_box(chart)) == []
     assert violations == [], violations
+
+
+def test_on_a_phone_the_tiles_still_cover_the_map(app, tile_server, browser):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(30000)
+        chart = open_map(page, app, [])
+        wait_for_tiles(page)
+        chart.scroll_into_view_if_needed()
+        chart.screenshot(path=str(ARTIFACTS / "map_tiles_phone.png"))
+        page.evaluate(HIDE_MARKS)
+        box = view_box(chart)
+        assert box["width"] < 390
+        assert plain_spots(viewport(page, "map_tiles_phone_bare"), box) == []
+    finally:
+        ctx.close()
 
 
 def test_without_the_tile_server_the_map_still_shows_dots_names_and_credit(
@@ -214,12 +254,13 @@ def test_without_the_tile_server_the_map_still_shows_dots_names_and_credit(
     centres = dot_centres(chart)
     assert len(centres) == len(PILOTS)
     # the dots are drawn: their step's colour at their centre, not the plain background
-    assert all(math.dist(img.getpixel((round(x), round(y))), (250, 250, 250)) > 60
+    assert all(math.dist(img.getpixel((round(x), round(y))), (255, 255, 255)) > 60
                for x, y in centres)
     # no tile shows: with the dots and names hidden, no village's disc near its dot
     page.evaluate(HIDE_MARKS)
     bare = viewport(page, "map_tiles_down_bare")
     assert all(disc_centre(bare, colour, c)[1] == 0 for colour, c in zip(COLOURS, centres))
+    assert len(plain_spots(bare, view_box(chart))) > 500     # the plain background throughout
     drawn = texts(chart)
     assert CREDIT in drawn and set(PILOTS) <= set(drawn)
     assert violations == [], violations
