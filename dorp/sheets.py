@@ -484,6 +484,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "start_meetings": ("municipality", "meeting_date"),
     "partners": ("village", "partner_type", "name"),
     "working_modes": ("village", "mode", "started_on"),
+    # the phase history and De Vonk's ideas name their initiative: a name once per village
+    "initiatives": ("village", "name"),
     "vonk_contests": ("village", "title"),
     "vonk_ideas": ("village", "contest", "title"),
     "ballot_results": ("round", "opened_on", "option"),

@@ -161,6 +161,87 @@ def test_every_page_meets_wcag_21_aa(site, browser, username):
     assert not problems, "WCAG 2.1 A/AA violations found by axe-core:\n" + "\n".join(problems)
 
 
+# --- the ballot: the residents' page and the projector ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def ballot_site(tmp_path_factory, demo_template):
+    """The demo with two start meetings: one with a round open and codes issued (the
+    projector's turnout, and codes for the residents' page), one whose round is closed
+    (the result chart)."""
+    from dorp.repo import ballot, steps
+    db_file = tmp_path_factory.mktemp("a11y-ballot") / "dorp.duckdb"
+    shutil.copy(demo_template, db_file)
+    db = open_db(db_file)
+    rounds, codes = {}, []
+    for state, mun, villages in (("open", "Oost Gelre", ("Mariënvelde", "Harreveld", "Zieuwent")),
+                                 ("closed", "Lochem", ("Barchem", "Almen"))):
+        mid = steps.add_start_meeting(db, SYSTEM, mun, AS_OF, 40, 1, None, AS_OF)
+        for v in villages:
+            steps.add_pitch(db, SYSTEM, mid, v, None)
+        rid = rounds[state] = ballot.open_meeting_round(db, SYSTEM, mid)
+        issued = ballot.issue_codes(db, SYSTEM, rid, 10)
+        if state == "open":
+            codes = issued
+        else:
+            options = [oid for oid, _ in ballot.ballot_for_code(db, issued[0], "test").options]
+            for code, oid in zip(issued, (options[0], options[0], options[1])):
+                assert ballot.cast(db, code, [oid], "test").state == "counted"
+            ballot.close(db, SYSTEM, rid, ballot.get_round(db, SYSTEM, rid)["version"])
+    db.con.close()
+    srv = Server(db_file, free_port())
+    srv.rounds, srv.codes = rounds, codes
+    yield srv
+    srv.stop()
+
+
+def test_the_ballot_pages_meet_wcag_21_aa(ballot_site, browser):
+    """The one public page, /stem, on a phone: without a code, with a code (the options),
+    with a wrong code (a message), after voting (thanks); and the lead's Stemronde with a
+    round open, on the projector, and a closed round's result."""
+    from axe_playwright_python.sync_playwright import Axe
+    axe, url, problems = Axe(), ballot_site.url, []
+    ctx = browser.new_context(viewport=PHONE, locale="nl-NL", is_mobile=True, has_touch=True)
+    phone = ctx.new_page()
+    phone.set_default_timeout(30000)
+    code = ballot_site.codes[0]
+    for where, path, shows in (
+            ("stem", "/stem", "Uw code"),
+            ("stem met code", f"/stem?code={code}", "Kies één optie"),
+            ("stem met onbekende code", "/stem?code=ZZZZ-ZZZZ", "Deze code kennen we niet")):
+        phone.goto(url + path)
+        phone.get_by_text(shows).first.wait_for()
+        assert phone.evaluate("document.documentElement.lang") == "nl"
+        check(axe, phone, where, problems)
+    phone.goto(f"{url}/stem?code={code}")
+    phone.get_by_role("radio", name="Harreveld").check()
+    phone.get_by_role("button", name="Stem uitbrengen").click()
+    phone.get_by_text("Bedankt, uw stem is geteld.").wait_for()
+    check(axe, phone, "stem bedankt", problems)
+    shot(phone, "a11y-stem-bedankt")
+    ctx.close()
+
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+    page = ctx.new_page()
+    page.set_default_timeout(30000)
+    login(page, url, LEAD, PASSWORDS[LEAD])
+    page.goto(f"{url}/stemronde?ronde={ballot_site.rounds['open']}")
+    page.get_by_text("1 van 10").wait_for()        # the turnout of the open round
+    idle(page)
+    check(axe, page, "stemronde open", problems)
+    page.get_by_text("Beamerweergave").click()
+    page.get_by_text("Stem met uw telefoon").wait_for()
+    idle(page)
+    check(axe, page, "stemronde beamer", problems)
+    shot(page, "a11y-stemronde-beamer")
+    page.goto(f"{url}/stemronde?ronde={ballot_site.rounds['closed']}")
+    page.get_by_text("Gekozen: Almen").wait_for()   # options in name order: Almen has 2 votes
+    idle(page)
+    check(axe, page, "stemronde uitslag", problems)
+    shot(page, "a11y-stemronde-uitslag")
+    ctx.close()
+    assert not problems, "WCAG 2.1 A/AA violations found by axe-core:\n" + "\n".join(problems)
+
+
 # --- a phone: nothing scrolls sideways -------------------------------------------------------------
 
 SIDEWAYS = """() => {

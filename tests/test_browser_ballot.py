@@ -221,6 +221,7 @@ def test_de_vonk_contest_end_to_end(ballot_server, page, browser):
     idle(page)
     page.get_by_role("tab", name="De Vonk").click()
     _phase(page, "6. Prijsuitreiking")
+    pick(page, "Winnend idee", "Buurtbus naar de huisarts")   # nothing is preselected
     page.get_by_role("textbox", name="Prijs", exact=True).fill("€ 1.000 en een coach")
     page.get_by_role("button", name="Prijs opslaan").click()
     idle(page)

@@ -137,6 +137,21 @@ def test_every_problem_is_reported_by_sheet_row_and_column_in_dutch(demo_db):
     assert "Traceback" not in text
 
 
+def test_an_initiative_named_twice_in_a_village_is_refused(demo_db):
+    """Its phase history and De Vonk's ideas name their initiative: a second row with the same
+    village and name would be ambiguous (the import multiplied its history rows)."""
+    data = exchange.export(demo_db, SYSTEM)
+
+    def break_it(wb):
+        ws = wb["initiatives"]
+        ws.append([c.value for c in ws[2]])
+
+    problems = refused(edited(data, break_it))
+    dup = [p for p in problems if p.sheet == "initiatives"]
+    assert dup and all("Deze rij komt dubbel voor" in p.message for p in dup)
+    assert {p.row for p in dup} >= {2}
+
+
 def test_references_between_sheets(demo_db):
     data = exchange.export(demo_db, SYSTEM)
 

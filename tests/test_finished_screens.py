@@ -174,7 +174,8 @@ def test_the_walker_finds_what_it_looks_for(app_as, demo_db):
         st.markdown("mBc is no go")
         st.dataframe(pd.DataFrame({"Bewijs": [None, "x"]}))
 
-    at = AppTest.from_function(page).run()
+    at = AppTest.from_function(page, default_timeout=60).run()   # a busy machine
+    assert not at.exception, at.exception
     found = "\n".join(problems(at, "test"))
     assert "'Kies' has no Dutch placeholder" in found
     assert "'Meer'" not in found

@@ -210,6 +210,21 @@ def test_bad_input_is_refused_in_dutch_and_nothing_is_written(demo_db, call, fie
     assert count_rows(db) == before
 
 
+def test_an_initiative_name_once_per_village(demo_db):
+    """The phase history (and a De Vonk idea taken on) names the initiative: a second one of
+    the same name in the village is refused in Dutch; another village may use the name."""
+    db = demo_db
+    v = db.scalar("SELECT village_id FROM initiatives ORDER BY id LIMIT 1")
+    name = db.scalar("SELECT name FROM initiatives WHERE village_id = ? ORDER BY id LIMIT 1", [v])
+    before = count_rows(db)
+    with pytest.raises(Invalid) as e:
+        steps.add_initiative(db, LEAD, v, f" {name.upper()} ", "idea", None, None, TODAY)
+    assert "al een initiatief met deze naam" in e.value.problems["name"]
+    assert count_rows(db) == before
+    other = db.scalar("SELECT min(id) FROM villages WHERE id <> ?", [v])
+    assert steps.add_initiative(db, LEAD, other, name, "idea", None, None, TODAY)
+
+
 def _mbc(db, v, **kw):
     args = dict(assessed_on=TODAY, may_ok=True, may_note=None, willingness=3,
                 willingness_source="residents", willingness_evidence=None, ability=3,

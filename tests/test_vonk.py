@@ -153,6 +153,19 @@ def _vonk_tab(app_as, db):
     return pilot_tab(at, VONK_TAB)
 
 
+def test_an_idea_whose_name_is_already_an_initiative_is_not_taken_on_twice(demo_db):
+    lead = user_of(demo_db, LEAD)
+    cid, ids = _contest(demo_db)
+    steps.add_initiative(demo_db, lead, _vid(demo_db), "Buurtbus", "exploitation", None, None,
+                         TODAY)
+    before = len(steps.initiatives(demo_db, lead, _vid(demo_db)))
+    v = demo_db.scalar("SELECT version FROM vonk_ideas WHERE id = ?", [ids[0]])
+    with pytest.raises(Invalid) as e:
+        vonk.to_initiative(demo_db, lead, ids[0], TODAY, v)
+    assert "al een initiatief met de naam 'Buurtbus'" in e.value.problems["idea"]
+    assert len(steps.initiatives(demo_db, lead, _vid(demo_db))) == before
+
+
 def test_pilot_tab_walks_the_contest(app_as, demo_db):
     at = _vonk_tab(app_as, demo_db)
     assert any("nog geen De Vonk" in i.value for i in at.info)

@@ -34,4 +34,6 @@ def result(df: pd.DataFrame, lang: str = "nl") -> alt.Chart:
                  alt.Tooltip("result:N", title=t("round.result"))])
     text = base.mark_text(align="left", dx=6, fontSize=18, fontWeight="bold").encode(
         text="votes:Q")
-    return (bars + text).properties(height=max(160, 56 * len(d) + 40))
+    # Streamlit fits the whole chart (axis, its title and the legend below: about 130 px) into
+    # the height: each option keeps a bar of about 56 px, readable on a projector
+    return (bars + text).properties(height=56 * len(d) + 130)

@@ -759,12 +759,25 @@ def add_initiative(db: Db, user: User, village_id: int, name: str, phase: str,
     p: dict[str, str] = {}
     if not _text(name):
         p["name"] = "Vul de naam van het initiatief in."
+    elif initiative_named(db, village_id, name):
+        p["name"] = DUPLICATE_INITIATIVE
     if phase not in PHASES:
         p["phase"] = "Kies de fase van het initiatief."
     _opt_date(p, "since", since, today, "de datum 'sinds'")
     _raise(p)
     with db.tx(user.username) as tx:
         return insert_initiative(tx, village_id, name, phase, description, since)
+
+
+DUPLICATE_INITIATIVE = ("Dit dorp heeft al een initiatief met deze naam; kies een naam die het "
+                        "onderscheidt.")
+
+
+def initiative_named(db: Db, village_id: int, name: str) -> bool:
+    """An initiative of this name in the village already (its phase history and a De Vonk
+    idea taken on name it, also in the exchange workbook: a name once per village)."""
+    return bool(db.scalar("SELECT count(*) FROM initiatives WHERE village_id = ?"
+                          " AND lower(name) = lower(?)", [village_id, _text(name)]))
 
 
 def insert_initiative(tx: Tx, village_id: int, name: str, phase: str,

@@ -294,6 +294,9 @@ def to_initiative(db: Db, user: User, idea_id: int, today: date,
         raise Invalid({"idea": "Dit idee is al een initiatief geworden."})
     assert "idea" in PHASES
     from dorp.repo import steps
+    if steps.initiative_named(db, i["village_id"], i["title"]):
+        raise Invalid({"idea": f"Dit dorp heeft al een initiatief met de naam '{i['title']}'; "
+                               "het loopt daar al (zie stap 4, Uitvoering)."})
     with db.tx(user.username) as tx:
         iid = steps.insert_initiative(tx, i["village_id"], i["title"], "idea",
                                       i["description"], today)
