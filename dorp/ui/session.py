@@ -225,9 +225,13 @@ def sidebar(user: User, menu: dict[str, list] | None = None) -> None:
     sectioned menu puts <li> elements inside <div>s of a <ul> (invalid list markup, which
     screen readers announce wrongly; WCAG 1.3.1). A single page needs no menu."""
     ui = _ui()
-    if menu and sum(len(pages) for pages in menu.values()) > 1:
+    # the hidden root page (it sends each role to its start page) is not in the menu
+    shown = {section: [p for p in pages if getattr(p, "visibility", "visible") != "hidden"]
+             for section, pages in (menu or {}).items()}
+    shown = {section: pages for section, pages in shown.items() if pages}
+    if sum(len(pages) for pages in shown.values()) > 1:
         with st.sidebar.container(key="menu"):
-            for section, pages in menu.items():
+            for section, pages in shown.items():
                 st.caption(section)
                 for page in pages:
                     st.page_link(page)
