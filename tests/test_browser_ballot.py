@@ -116,7 +116,7 @@ def test_start_meeting_from_the_projector_with_phones(ballot_server, page, brows
     url = ballot_server.url
     login(page, url, LEAD, PASSWORDS[LEAD])
     codes = _open_round(page, url, "Startbijeenkomst Oost Gelre", 6)
-    page.get_by_role("button", name="Beamerweergave").click()   # the toggle
+    page.get_by_role("switch", name="Beamerweergave").click()   # the toggle
     idle(page)
     expect(page.get_by_text("0 van 6")).to_be_visible()
     expect(page.get_by_text("Stem met uw telefoon")).to_be_visible()
@@ -130,7 +130,7 @@ def test_start_meeting_from_the_projector_with_phones(ballot_server, page, brows
     page.wait_for_timeout(500)
     shot(page, "stemronde-beamer")
 
-    page.get_by_role("button", name="Beamerweergave").click()
+    page.get_by_role("switch", name="Beamerweergave").click()
     idle(page)
     page.get_by_role("button", name="Stemming sluiten").click()
     idle(page)

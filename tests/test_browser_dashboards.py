@@ -72,8 +72,10 @@ def test_lead_overview_and_village_dashboard(server, page):
     tall_shot(page, "dorpsdashboard-laren-print")
     page.emulate_media(media="screen")
 
-    # The scoring page: each choice carries the written meaning of its level.
-    page.get_by_role("link", name="Metingen").click()
+    # The scoring page: each choice carries the written meaning of its level. (The print view
+    # collapsed the sidebar, its menu with it: back to the screen, open the page by address.)
+    page.get_by_text("Printweergave").click()
+    page.goto(server.url + "/metingen")
     page.get_by_role("heading", name="Metingen van de vijf lijnen").wait_for()
     page.get_by_text("Eerdere metingen").wait_for()
     tall_shot(page, "metingen")

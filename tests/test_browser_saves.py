@@ -52,7 +52,8 @@ def test_a_double_click_stores_one_meeting_and_the_same_date_asks_first(saves_se
 
 
 def double_click(saves_server, page):
-    login(page, saves_server.url, STEERING, PASSWORDS[STEERING])   # lands on their pilot
+    login(page, saves_server.url, STEERING, PASSWORDS[STEERING])   # lands on their dashboard
+    page.goto(saves_server.url + "/pilot")                           # their pilot, tab 3
     page.get_by_role("heading", name="Vorden · Bronckhorst").wait_for()
     fill(page)
     form = meeting_form(page)
