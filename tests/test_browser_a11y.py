@@ -228,7 +228,7 @@ def test_the_ballot_pages_meet_wcag_21_aa(ballot_site, browser):
     page.get_by_text("1 van 10").wait_for()        # the turnout of the open round
     idle(page)
     check(axe, page, "stemronde open", problems)
-    page.get_by_role("switch", name="Beamerweergave").click()
+    page.get_by_text("Beamerweergave", exact=True).click()
     page.get_by_text("Stem met uw telefoon").wait_for()
     idle(page)
     check(axe, page, "stemronde beamer", problems)

@@ -116,7 +116,7 @@ def test_start_meeting_from_the_projector_with_phones(ballot_server, page, brows
     url = ballot_server.url
     login(page, url, LEAD, PASSWORDS[LEAD])
     codes = _open_round(page, url, "Startbijeenkomst Oost Gelre", 6)
-    page.get_by_role("switch", name="Beamerweergave").click()   # the toggle
+    page.get_by_text("Beamerweergave", exact=True).click()   # the toggle
     idle(page)
     expect(page.get_by_text("0 van 6")).to_be_visible()
     expect(page.get_by_text("Stem met uw telefoon")).to_be_visible()
@@ -130,7 +130,7 @@ def test_start_meeting_from_the_projector_with_phones(ballot_server, page, brows
     page.wait_for_timeout(500)
     shot(page, "stemronde-beamer")
 
-    page.get_by_role("switch", name="Beamerweergave").click()
+    page.get_by_text("Beamerweergave", exact=True).click()
     idle(page)
     page.get_by_role("button", name="Stemming sluiten").click()
     idle(page)
@@ -160,8 +160,9 @@ def test_start_meeting_from_the_projector_with_phones(ballot_server, page, brows
         box.click()
         page.get_by_role("option", name=re.compile("Oost Gelre")).click()
         idle(page)
-    expect(page.get_by_text(re.compile("Harreveld.*gekozen|Gekozen.*Harreveld|Harreveld"))
-           .first).to_be_visible()
+    # (the pitches' table draws its cells on a canvas: the chosen village is read from the
+    # message under the vote)
+    expect(page.get_by_text(re.compile("^Gekozen: Harreveld"))).to_be_visible()
 
 
 def test_de_vonk_contest_end_to_end(ballot_server, page, browser):
