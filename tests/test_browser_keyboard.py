@@ -90,6 +90,8 @@ def to_tab(page, name: str) -> None:
     tab_to(page, selected)
     here = "document.activeElement.innerText.trim()"
     for _ in range(2 * tabs.count()):
+        if page.evaluate("document.activeElement.getAttribute('role')") != "tab":
+            tab_to(page, selected)   # the run drew the tab list anew: back to it, by Tab
         before = page.evaluate(here)
         if before == name:
             break

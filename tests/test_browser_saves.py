@@ -36,11 +36,13 @@ def fill(page):
     if not page.get_by_role("textbox", name="Besluiten", exact=True).first.is_visible():
         expander.click()
         idle(page)
-    choose(page, "Tevredenheid gemeente", "4")
-    choose(page, "Tevredenheid dorpsgemeenschap", "3")
+    # each score says what it means: the option is chosen by its full text
+    choose(page, "Tevredenheid gemeente", "4 – tevreden")
+    choose(page, "Tevredenheid dorpsgemeenschap", "3 – redelijk tevreden")
     page.get_by_role("textbox", name="Besluiten", exact=True).first.fill(DECISION)
     # both choices still there just before saving (a redraw would have dropped them)
-    expect(page.get_by_role("combobox", name="Tevredenheid gemeente", exact=True)).to_have_value("4")
+    expect(page.get_by_role("combobox", name="Tevredenheid gemeente", exact=True)).to_have_value(
+        "4 – tevreden")
 
 
 def test_a_double_click_stores_one_meeting_and_the_same_date_asks_first(saves_server, page):
