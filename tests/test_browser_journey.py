@@ -91,6 +91,13 @@ def submit(page, name, field=None, reselect=True):
 CURRENT = {"tab": None}
 
 
+def fact(page, label):
+    """A pilot fact as the tabs show it: a caption with its label, the value in bold under it."""
+    return (page.locator("[data-testid='stColumn']:visible")
+            .filter(has=page.locator("[data-testid='stCaptionContainer']").get_by_text(label, exact=True))
+            .locator("strong").first)
+
+
 def tab(page, name):
     """Open a tab of the pilot page: only the open tab is drawn, so opening one re-runs the
     page; wait for that run."""
@@ -178,13 +185,25 @@ def journey(journey_server, page):
     page.get_by_role("textbox", name="Kansen", exact=True).fill("Actief dorpshuis\nHuisarts denkt mee")
     page.get_by_role("textbox", name="Weerstanden", exact=True).fill("Vrijwilligers overbelast")
     submit(page, "Opslaan")
-    page.get_by_text("Go: de methode is bruikbaar").wait_for()
+    page.get_by_text("Kansrijk: de methode is bruikbaar").wait_for()
     tab(page, "2 · Businesscase (mBc)")
-    for label in ("Gepresenteerd aan het dorp op", "Gepresenteerd aan de gemeente op"):
+    idle(page)
+    presented = page.locator("[data-testid='stForm']").filter(
+        has_text="Gepresenteerd aan dorp en gemeente")
+    for i, label in enumerate(("Gepresenteerd aan het dorp op", "Gepresenteerd aan de gemeente op")):
         # Streamlit's date field keeps a native <input type=date> underneath: fill that
-        (page.locator("[data-testid='stDateInput']").filter(has_text=label)
+        (presented.locator("[data-testid='stDateInput']").filter(has_text=label)
          .locator("input[type=date]").first.fill("2026-11-29"))
-    submit(page, "Opslaan")
+        # an optional date is "Nog niet gepresenteerd" until that box is cleared
+        not_yet = presented.get_by_role("checkbox", name="Nog niet gepresenteerd").nth(i)
+        presented.locator("[data-testid='stCheckbox']").filter(
+            has_text="Nog niet gepresenteerd").nth(i).locator("label").click()
+        expect(not_yet).not_to_be_checked()
+    presented.get_by_role("button", name="Opslaan", exact=True).click()
+    idle(page)
+    tab(page, "Stand van zaken")
+    page.get_by_text("Volgende stap: Stap 3").wait_for()
+    expect(page.get_by_text("De laatste mBc is niet (op tijd) gepresenteerd")).to_have_count(0)
     tab(page, "2 · Businesscase (mBc)")
     page.locator(".vega-embed:visible").first.wait_for()
     snap(page, "stap-2-mbc")
@@ -207,8 +226,8 @@ def journey(journey_server, page):
         expect(name_box).to_have_value("", timeout=30000)
         tab(page, "3 · Stuurgroep")
     page.get_by_text("De stuurgroep is compleet").wait_for()
-    choose(page, "Tevredenheid gemeente", "4")
-    choose(page, "Tevredenheid dorpsgemeenschap", "4")
+    choose(page, "Tevredenheid gemeente", "4 – tevreden")
+    choose(page, "Tevredenheid dorpsgemeenschap", "4 – tevreden")
     page.get_by_role("textbox", name="Besluiten", exact=True).fill("Werkgroepen starten in januari.")
     submit(page, "Opslaan", field="Besluiten")
     tab(page, "3 · Stuurgroep")
@@ -224,10 +243,10 @@ def journey(journey_server, page):
         "Bereid maar nog niet bekwaam: coach de werkgroepen.")
     submit(page, "Opslaan", field="Reden")
     tab(page, "4 · Uitvoering")
-    in_use = page.locator("[data-testid='stMetricValue']:visible").filter(has_text="Ondersteunen")
-    in_use.nth(1).wait_for()            # advised and in use, side by side
+    # advised and in use, side by side
+    expect(fact(page, "Werkwijzen in gebruik")).to_contain_text("Ondersteunen")
+    expect(fact(page, "Geadviseerde werkwijze")).to_have_text("Ondersteunen")
     snap(page, "stap-4-uitvoering")
     tab(page, "Stand van zaken")
-    stage = page.locator("[data-testid='stMetricValue']:visible").first
-    assert stage.inner_text() == "4 · Uitvoering"
+    expect(fact(page, "Stap")).to_have_text("4 · Uitvoering")
     snap(page, "stap-tijdlijn")
