@@ -282,7 +282,8 @@ def build(n: int, today: date, seed: int = 2026) -> dict[str, pd.DataFrame]:
         "reason": "Past bij bereidheid en bekwaamheid uit de mBc"})
     in_v = np.repeat(has4, 3)
     pick = rng.integers(0, len(INITIATIVES), len(in_v))
-    pick = (pick + np.tile(np.arange(3), len(has4))) % len(INITIATIVES)    # three different
+    # three different per village (a name once per village): consecutive from the first pick
+    pick = (np.repeat(pick[::3], 3) + np.tile(np.arange(3), len(has4))) % len(INITIATIVES)
     t["initiatives"] = pd.DataFrame({
         "village": names[in_v], "name": [INITIATIVES[i][0] for i in pick],
         "phase": [INITIATIVES[i][1] for i in pick],
