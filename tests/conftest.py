@@ -151,6 +151,21 @@ STEERING = "stuurgroep-vorden"
 FUNDER = "provincie"
 
 
+
+def page_as(db: Db, page: str, who: str | None):
+    """A page run on its own (as a deep link runs it) by `who` (None: not logged in). A
+    user whose role may not see it gets the access message; nobody gets a traceback."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    if who:
+        at.session_state["user"] = user_of(db, who)
+    at.run()
+    assert not at.exception
+    if who:
+        assert any("geen toegang" in e.value for e in at.error), who
+    return at
+
+
 @pytest.fixture
 def app_as(demo_db):
     """app_as("leider", page="pages/x.py") -> a run AppTest logged in as that user.

@@ -23,16 +23,9 @@ def _meeting(db) -> int:
 
 def test_only_leads(demo_db):
     """Not in their menu, and the page itself (a deep link) refuses."""
-    from streamlit.testing.v1 import AppTest
-    from conftest import ROOT
+    from conftest import page_as
     for who in (FUNDER, STEERING, None):
-        at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
-        if who:
-            at.session_state["user"] = user_of(demo_db, who)
-        at.run()
-        assert not at.exception
-        if who:
-            assert any("geen toegang" in e.value for e in at.error), who
+        at = page_as(demo_db, PAGE, who)
         assert not at.metric and not at.selectbox
 
 

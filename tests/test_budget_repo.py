@@ -132,16 +132,9 @@ def test_budget_page_adds_a_line_and_saves_texts(app_as, demo_db):
 
 def test_budget_page_refuses_funder_and_steering(demo_db):
     """Not in their menu, and the page itself (a deep link runs it without app.py) refuses."""
-    from streamlit.testing.v1 import AppTest
-    from tests.conftest import ROOT
+    from tests.conftest import page_as
     for who in (FUNDER, STEERING, None):
-        at = AppTest.from_file(str(ROOT / "pages" / "begroting.py"), default_timeout=60)
-        if who:
-            at.session_state["user"] = user_of(demo_db, who)
-        at.run()
-        assert not at.exception
-        if who:
-            assert any("geen toegang" in e.value for e in at.error), who
+        at = page_as(demo_db, "pages/begroting.py", who)
         assert not at.dataframe and not at.text_area
 
 
